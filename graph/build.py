@@ -1,0 +1,374 @@
+"""Build the property graph (networkx) from a validated record.
+
+Edges point the way personal data moves: sources supply activities, activities disclose to
+recipients, recipients transfer under a mechanism. Node keys are ``"Label:id"``; every node has
+``label``, ``id`` and ``name``; every edge has ``type``. Property names and types follow
+:mod:`graph.schema`, so what this builds can be bulk-loaded into any store without renaming.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import networkx as nx
+
+from graph.model import (
+    Art9Condition,
+    LawfulBasisId,
+    Person,
+    Record,
+    TransferMechanismId,
+    country_name,
+)
+from graph.reference import reference_by_id
+from graph.schema import NODE_SPECS, REL_SPECS
+
+Graph: TypeAlias = nx.MultiDiGraph
+
+
+def node_key(label: str, node_id: str) -> str:
+    return f"{label}:{node_id}"
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.graph: Graph = nx.MultiDiGraph()
+
+    def node(self, label: str, node_id: str, name: str, **props: Any) -> str:
+        spec = NODE_SPECS[label]
+        unknown = set(props) - set(spec.properties)
+        if unknown:  # a programming error: the schema and the builder disagree
+            raise KeyError(f"{label} has no properties {sorted(unknown)} in graph.schema")
+        key = node_key(label, node_id)
+        clean = {k: v for k, v in props.items() if v is not None and v != []}
+        self.graph.add_node(key, label=label, id=node_id, name=name, **clean)
+        return key
+
+    def edge(self, rel: str, source: str, target: str, **props: Any) -> None:
+        spec = REL_SPECS[rel]
+        pair = (self.graph.nodes[source]["label"], self.graph.nodes[target]["label"])
+        if pair not in spec.endpoints:
+            raise KeyError(f"{rel} does not connect {pair} in graph.schema")
+        unknown = set(props) - set(spec.properties)
+        if unknown:
+            raise KeyError(f"{rel} has no properties {sorted(unknown)} in graph.schema")
+        clean = {k: v for k, v in props.items() if v is not None}
+        self.graph.add_edge(source, target, key=rel, type=rel, **clean)
+
+    def country(self, code: str) -> str:
+        key = node_key("Country", code)
+        if key not in self.graph:
+            self.node("Country", code, country_name(code))
+        return key
+
+
+def _person(person: Person | None) -> dict[str, Any]:
+    if person is None:
+        return {}
+    contact = person.contact
+    return {
+        "Name": person.name,
+        "Role": person.role,
+        "Email": contact.email if contact else None,
+        "Phone": contact.phone if contact else None,
+        "Ref": person.ref,
+    }
+
+
+def build_graph(record: Record, content_hash: str | None = None) -> Graph:
+    """The processing graph of ``record``; ``content_hash`` identifies the source files."""
+    b = _Builder()
+    info = record.record
+    b.node(
+        "Record",
+        info.id,
+        info.name,
+        version=info.version,
+        sourceDocuments=info.source_documents,
+        contentHash=content_hash,
+        ref=info.ref,
+        note=info.note,
+    )
+
+    ctrl = record.controller
+    contact = ctrl.contact
+    dpo = _person(ctrl.dpo)
+    rep = ctrl.representative
+    rep_contact = None
+    if rep is not None and rep.contact is not None:
+        parts = (rep.contact.address, rep.contact.email, rep.contact.phone)
+        rep_contact = "; ".join(p for p in parts if p) or None
+    controller = b.node(
+        "Controller",
+        ctrl.id,
+        ctrl.name,
+        description=ctrl.description,
+        country=ctrl.country,
+        address=contact.address if contact else None,
+        email=contact.email if contact else None,
+        phone=contact.phone if contact else None,
+        website=contact.website if contact else None,
+        dpoName=dpo.get("Name"),
+        dpoRole=dpo.get("Role"),
+        dpoEmail=dpo.get("Email"),
+        dpoPhone=dpo.get("Phone"),
+        dpoRef=dpo.get("Ref"),
+        representativeName=rep.name if rep else None,
+        representativeContact=rep_contact,
+        ref=ctrl.ref,
+        note=ctrl.note,
+    )
+    b.edge("LOCATED_IN", controller, b.country(ctrl.country))
+    for law in ctrl.legislation_cited:
+        key = b.node(
+            "Legislation",
+            law.id,
+            law.name,
+            description=law.description,
+            ref=law.ref,
+            note=law.note,
+        )
+        b.edge("CITES", controller, key, ref=law.ref)
+
+    # Closed vocabularies are always present, so "activities per basis" can show zeros.
+    bases = reference_by_id("lawful_bases")
+    for basis in LawfulBasisId:
+        entry = bases.get(basis.value)
+        b.node(
+            "LawfulBasis",
+            basis.value,
+            entry.name if entry and entry.name else basis.value,
+            article=entry.article if entry else None,
+        )
+    conditions = reference_by_id("art9_conditions")
+    for condition in Art9Condition:
+        entry = conditions.get(condition.value)
+        b.node(
+            "SpecialCategoryCondition",
+            condition.value,
+            entry.name if entry and entry.name else condition.value,
+            article=entry.article if entry else None,
+        )
+    mechanisms = reference_by_id("transfer_mechanisms")
+    for mechanism in TransferMechanismId:
+        entry = mechanisms.get(mechanism.value)
+        b.node(
+            "TransferMechanism",
+            mechanism.value,
+            entry.name if entry and entry.name else mechanism.value,
+            article=entry.article if entry else None,
+        )
+
+    for cat in record.data_categories:
+        b.node(
+            "DataCategory",
+            cat.id,
+            cat.name,
+            description=cat.description,
+            special=cat.is_special,
+            specialCategory=cat.special_category.value if cat.special_category else None,
+            criminalOffence=cat.criminal_offence,
+            examples=cat.examples,
+            ref=cat.ref,
+            note=cat.note,
+        )
+    for subject in record.data_subjects:
+        b.node(
+            "DataSubject",
+            subject.id,
+            subject.name,
+            description=subject.description,
+            ref=subject.ref,
+            note=subject.note,
+        )
+    for system in record.systems:
+        key = b.node(
+            "System",
+            system.id,
+            system.name,
+            description=system.description,
+            location=system.location,
+            ref=system.ref,
+            note=system.note,
+        )
+        if system.location:
+            b.edge("LOCATED_IN", key, b.country(system.location))
+    for measure in record.security_measures:
+        b.node(
+            "SecurityMeasure",
+            measure.id,
+            measure.name,
+            description=measure.description,
+            kind=measure.kind.value if measure.kind else None,
+            ref=measure.ref,
+            note=measure.note,
+        )
+    for rule in record.retention_rules:
+        b.node(
+            "RetentionRule",
+            rule.id,
+            rule.name,
+            description=rule.description,
+            period=rule.period,
+            periodDays=rule.period_days,
+            criteria=rule.criteria,
+            vague=rule.vague,
+            ref=rule.ref,
+            note=rule.note,
+        )
+    for proc in record.procedures:
+        ts = proc.timescale
+        key = b.node(
+            "Procedure",
+            proc.id,
+            proc.name,
+            description=proc.description,
+            kind=proc.kind.value,
+            channel=proc.channel,
+            timescaleDays=ts.days if ts else None,
+            timescaleHours=ts.hours if ts else None,
+            extensionMonths=ts.extension_months if ts else None,
+            timescaleStatedAs=ts.stated_as if ts else None,
+            ref=proc.ref,
+            note=proc.note,
+        )
+        b.edge("HAS_PROCEDURE", controller, key)
+
+    for recipient in record.recipients:
+        key = b.node(
+            "Recipient",
+            recipient.id,
+            recipient.name,
+            description=recipient.description,
+            kind=recipient.kind.value,
+            categoryOnly=recipient.category_only,
+            country=recipient.country,
+            contractRef=recipient.contract_ref,
+            ref=recipient.ref,
+            note=recipient.note,
+        )
+        if recipient.country:
+            b.edge("LOCATED_IN", key, b.country(recipient.country))
+        for transfer in recipient.transfers:
+            destination = transfer.country or recipient.country
+            if destination:
+                b.country(destination)
+            b.edge(
+                "TRANSFER_UNDER",
+                key,
+                node_key("TransferMechanism", transfer.mechanism.value),
+                country=destination,
+                statedAs=transfer.stated_as,
+                certified=transfer.certified,
+                derogation=transfer.derogation,
+                ref=transfer.ref,
+                note=transfer.note,
+            )
+    for recipient in record.recipients:
+        for sub in recipient.sub_processors:
+            b.edge(
+                "SUBCONTRACTS_TO", node_key("Recipient", recipient.id), node_key("Recipient", sub)
+            )
+
+    for source in record.sources:
+        key = b.node(
+            "Source",
+            source.id,
+            source.name,
+            description=source.description,
+            kind=source.kind.value,
+            ref=source.ref,
+            note=source.note,
+        )
+        for cat_id in source.data_categories:
+            b.edge("PROVIDES", key, node_key("DataCategory", cat_id))
+
+    for act in record.activities:
+        key = b.node(
+            "Activity",
+            act.id,
+            act.name,
+            description=act.description,
+            businessFunction=act.business_function,
+            role=act.role.value,
+            purposes=list(act.purposes),
+            directMarketing=act.direct_marketing,
+            automatedDecisionMaking=act.automated_decision_making,
+            childConsentAge=act.children.consent_age if act.children else None,
+            childRuleRef=act.children.ref if act.children else None,
+            consentWithdrawal=act.consent_withdrawal.mechanism if act.consent_withdrawal else None,
+            consentWithdrawalRef=act.consent_withdrawal.ref if act.consent_withdrawal else None,
+            dpiaRequired=act.dpia.required if act.dpia else None,
+            dpiaStatus=act.dpia.status if act.dpia else None,
+            dpiaReference=act.dpia.reference if act.dpia else None,
+            criminalOffenceBasis=(
+                act.criminal_offence_basis.authority if act.criminal_offence_basis else None
+            ),
+            criminalOffenceRef=(
+                act.criminal_offence_basis.ref if act.criminal_offence_basis else None
+            ),
+            ref=act.ref,
+            note=act.note,
+        )
+        b.edge("PERFORMS", controller, key)
+        for cat_id in act.data_categories:
+            b.edge("PROCESSES", key, node_key("DataCategory", cat_id))
+        for subject_id in act.data_subjects:
+            b.edge("CONCERNS", key, node_key("DataSubject", subject_id))
+        for source_id in act.sources:
+            b.edge("SUPPLIES", node_key("Source", source_id), key)
+        for claim in act.lawful_bases:
+            b.edge(
+                "RELIES_ON",
+                key,
+                node_key("LawfulBasis", claim.basis.value),
+                legitimateInterest=claim.legitimate_interest,
+                liaRef=claim.lia_ref,
+                ref=claim.ref,
+                note=claim.note,
+            )
+        for cond in act.special_category_conditions:
+            b.edge(
+                "MEETS_CONDITION",
+                key,
+                node_key("SpecialCategoryCondition", cond.condition.value),
+                dpaSchedule1=cond.dpa_schedule1,
+                ref=cond.ref,
+                note=cond.note,
+            )
+        for disclosure in act.recipients:
+            cats = (
+                disclosure.data_categories
+                if disclosure.data_categories is not None
+                else act.data_categories
+            )
+            b.edge(
+                "DISCLOSES_TO",
+                key,
+                node_key("Recipient", disclosure.recipient),
+                dataCategories=sorted(cats),
+                purpose=disclosure.purpose,
+                ref=disclosure.ref,
+                note=disclosure.note,
+            )
+        for system_id in act.systems:
+            b.edge("USES", key, node_key("System", system_id))
+        for measure_id in act.security_measures:
+            b.edge("PROTECTED_BY", key, node_key("SecurityMeasure", measure_id))
+        for rule_id in act.retention:
+            b.edge("RETAINED_UNDER", key, node_key("RetentionRule", rule_id))
+    return b.graph
+
+
+def counts_by_label(graph: Graph) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _, label in graph.nodes(data="label"):
+        counts[label] = counts.get(label, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def counts_by_type(graph: Graph) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _, _, rel in graph.edges(data="type"):
+        counts[rel] = counts.get(rel, 0) + 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,259 @@
+"""The query catalog: named, parameterised Cypher answering the questions privacy teams ask.
+
+The dashboard's views, the CLI's ``query`` command and (later) the findings rules all run these,
+so users can read them and learn to write their own. Every query sticks to the Cypher subset that
+both the embedded store and Neo4j accept: one label per node, labels in patterns (never
+``WHERE n:Label``), ``toLower`` rather than ``lower``, explicit property lists, deterministic
+``ORDER BY``. User input only ever arrives as ``$parameters``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    group: str
+    question: str
+    cypher: str
+    params: dict[str, str] = field(default_factory=dict)
+    """Parameter name -> what to pass (all required)."""
+
+    def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters for a run; raises ValueError naming missing or unknown ones."""
+        missing = [p for p in self.params if p not in given]
+        unknown = [p for p in given if p not in self.params]
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append(
+                    "missing " + ", ".join(f"--param {p}=… ({self.params[p]})" for p in missing)
+                )
+            if unknown:
+                accepted = ", ".join(self.params) or "none"
+                parts.append(f"unknown parameter(s) {', '.join(unknown)} (accepted: {accepted})")
+            raise ValueError(f"query '{self.name}': " + "; ".join(parts))
+        return {k: given[k] for k in self.params}
+
+
+_CATALOG: tuple[Query, ...] = (
+    # ---------------------------------------------------------------- lawful basis
+    Query(
+        "basis-summary",
+        "lawful basis",
+        "How many activities rely on each Art 6(1) lawful basis?",
+        """
+MATCH (b:LawfulBasis)
+OPTIONAL MATCH (a:Activity)-[:RELIES_ON]->(b)
+RETURN b.id AS basis, b.name AS name, b.article AS article, count(a) AS activities
+ORDER BY article
+""",
+    ),
+    Query(
+        "activities-by-basis",
+        "lawful basis",
+        "Which activities rely on which lawful basis?",
+        """
+MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
+RETURN b.id AS basis, b.article AS article, a.id AS activityId, a.name AS activity, r.ref AS ref
+ORDER BY basis, activity
+""",
+    ),
+    Query(
+        "categories-by-basis",
+        "lawful basis",
+        "Which data categories are processed under each lawful basis?",
+        """
+MATCH (b:LawfulBasis)<-[:RELIES_ON]-(a:Activity)-[:PROCESSES]->(d:DataCategory)
+RETURN DISTINCT b.id AS basis, d.id AS categoryId, d.name AS category
+ORDER BY basis, category
+""",
+    ),
+    Query(
+        "consent-activities",
+        "lawful basis",
+        "Which activities rely on consent, and how can people withdraw it (Art 7(3))?",
+        """
+MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'consent'})
+RETURN a.id AS activityId, a.name AS activity, a.consentWithdrawal AS withdrawal,
+       a.consentWithdrawalRef AS withdrawalRef, r.ref AS ref
+ORDER BY activity
+""",
+    ),
+    Query(
+        "legitimate-interests",
+        "lawful basis",
+        "Which activities rely on legitimate interests, for what interest, with which LIA?",
+        """
+MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'legitimate_interests'})
+RETURN a.id AS activityId, a.name AS activity, r.legitimateInterest AS interest,
+       r.liaRef AS lia, r.ref AS ref
+ORDER BY activity
+""",
+    ),
+    Query(
+        "special-category-processing",
+        "lawful basis",
+        "Where is special-category data processed, and under which Art 9(2) condition (if any)?",
+        """
+MATCH (a:Activity)-[:PROCESSES]->(d:DataCategory)
+WHERE d.special = true
+OPTIONAL MATCH (a)-[m:MEETS_CONDITION]->(c:SpecialCategoryCondition)
+RETURN a.id AS activityId, a.name AS activity, d.id AS categoryId,
+       d.specialCategory AS specialCategory, c.id AS condition, c.article AS article,
+       m.dpaSchedule1 AS dpaSchedule1
+ORDER BY activity, categoryId, condition
+""",
+    ),
+    Query(
+        "criminal-offence-processing",
+        "lawful basis",
+        "Where is criminal-offence data processed, and on which Art 10 basis (if any)?",
+        """
+MATCH (a:Activity)-[:PROCESSES]->(d:DataCategory)
+WHERE d.criminalOffence = true
+RETURN a.id AS activityId, a.name AS activity, d.id AS categoryId,
+       a.criminalOffenceBasis AS art10Basis, a.criminalOffenceRef AS ref
+ORDER BY activity, categoryId
+""",
+    ),
+    Query(
+        "activities-without-basis",
+        "lawful basis",
+        "Which activities state no lawful basis at all (Art 6)?",
+        """
+MATCH (a:Activity)
+WHERE NOT EXISTS { MATCH (a)-[:RELIES_ON]->(:LawfulBasis) }
+RETURN a.id AS activityId, a.name AS activity, a.purposes AS purposes, a.ref AS ref
+ORDER BY activity
+""",
+    ),
+    # ---------------------------------------------------------------- transfers
+    Query(
+        "third-country-transfers",
+        "transfers",
+        "What personal data leaves the controller's country: activity, data, recipient, "
+        "country, mechanism?",
+        """
+MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[d:DISCLOSES_TO]->(r:Recipient)
+OPTIONAL MATCH (r)-[t:TRANSFER_UNDER]->(m:TransferMechanism)
+WITH c, a, d, r, t, m, coalesce(t.country, r.country) AS destination
+WHERE destination IS NOT NULL AND destination <> c.country
+MATCH (k:Country {id: destination})
+RETURN a.id AS activityId, a.name AS activity, d.dataCategories AS dataCategories,
+       r.id AS recipientId, r.name AS recipient, k.id AS country, k.name AS countryName,
+       m.id AS mechanism, t.statedAs AS statedAs, t.ref AS ref
+ORDER BY country, recipient, activity, mechanism
+""",
+    ),
+    Query(
+        "recipients-by-country",
+        "transfers",
+        "Where are our recipients located?",
+        """
+MATCH (r:Recipient)
+OPTIONAL MATCH (r)-[:LOCATED_IN]->(k:Country)
+RETURN k.id AS country, k.name AS countryName, r.id AS recipientId, r.name AS recipient,
+       r.kind AS kind
+ORDER BY coalesce(k.id, '~'), recipient
+""",
+    ),
+    Query(
+        "what-goes-to",
+        "transfers",
+        "What personal data goes to a recipient, from which activities?",
+        """
+MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient)
+WHERE r.id = $recipient OR toLower(r.name) = toLower($recipient)
+UNWIND d.dataCategories AS categoryId
+MATCH (dc:DataCategory {id: categoryId})
+RETURN r.name AS recipient, a.id AS activityId, a.name AS activity, dc.id AS categoryId,
+       dc.name AS category, d.ref AS ref
+ORDER BY activity, category
+""",
+        {"recipient": "recipient id or name, e.g. mailchimp"},
+    ),
+    Query(
+        "who-receives",
+        "transfers",
+        "Who receives a data category, through which activities?",
+        """
+MATCH (dc:DataCategory)
+WHERE dc.id = $category OR toLower(dc.name) = toLower($category)
+MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient)
+WHERE dc.id IN d.dataCategories
+RETURN dc.name AS category, r.id AS recipientId, r.name AS recipient, r.kind AS kind,
+       r.country AS country, a.name AS activity
+ORDER BY recipient, activity
+""",
+        {"category": "data category id or name, e.g. email-address"},
+    ),
+    Query(
+        "sources-of",
+        "sources",
+        "Where does a data category come from?",
+        """
+MATCH (s:Source)-[:PROVIDES]->(dc:DataCategory)
+WHERE dc.id = $category OR toLower(dc.name) = toLower($category)
+RETURN dc.name AS category, s.id AS sourceId, s.name AS source, s.kind AS kind, s.ref AS ref
+ORDER BY source
+""",
+        {"category": "data category id or name"},
+    ),
+    # ---------------------------------------------------------------- overview
+    Query(
+        "recipients",
+        "recipients",
+        "Who receives personal data: kind, country, transfer mechanism, contract?",
+        """
+MATCH (r:Recipient)
+OPTIONAL MATCH (r)-[t:TRANSFER_UNDER]->(m:TransferMechanism)
+RETURN r.id AS recipientId, r.name AS recipient, r.kind AS kind,
+       r.categoryOnly AS categoryOnly, r.country AS country, m.id AS mechanism,
+       r.contractRef AS contractRef, r.ref AS ref
+ORDER BY kind, recipient, mechanism
+""",
+    ),
+    Query(
+        "retention-schedule",
+        "retention",
+        "How long is each activity's data kept?",
+        """
+MATCH (a:Activity)
+OPTIONAL MATCH (a)-[:RETAINED_UNDER]->(k:RetentionRule)
+RETURN a.id AS activityId, a.name AS activity, k.id AS ruleId, k.period AS period,
+       k.criteria AS criteria, k.vague AS vague, k.ref AS ref
+ORDER BY activity, ruleId
+""",
+    ),
+    Query(
+        "data-categories",
+        "overview",
+        "Which data categories do we hold, which are special, and how many activities use each?",
+        """
+MATCH (d:DataCategory)
+OPTIONAL MATCH (a:Activity)-[:PROCESSES]->(d)
+RETURN d.id AS categoryId, d.name AS category, d.special AS special,
+       d.specialCategory AS specialCategory, count(a) AS activities
+ORDER BY category
+""",
+    ),
+)
+
+CATALOG: dict[str, Query] = {q.name: q for q in _CATALOG}
+
+
+def get_query(name: str) -> Query:
+    """The catalog query ``name``; KeyError names the closest known ones."""
+    try:
+        return CATALOG[name]
+    except KeyError:
+        import difflib
+
+        near = difflib.get_close_matches(name, list(CATALOG), n=3, cutoff=0.4)
+        hint = f" — did you mean {', '.join(near)}?" if near else ""
+        raise KeyError(f"no query named '{name}'{hint} (see 'ropagraph queries')") from None

@@ -1,0 +1,102 @@
+"""Shared fixtures: the Kynex sample, a loaded embedded store, and small records built in tests."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from graph.build import Graph, build_graph
+from graph.model import Record
+from graph.store import EmbeddedStore
+from loaders import content_hash, load_record
+
+ROOT = Path(__file__).resolve().parent.parent
+KYNEX = ROOT / "data" / "kynex"
+POLICY = ROOT.parent / "shared" / "seeds" / "kynex-privacy-policy.txt"
+
+MINIMAL: dict[str, Any] = {
+    "record": {"id": "t", "name": "Test record", "ref": "test §1"},
+    "controller": {"id": "acme", "name": "Acme Ltd", "country": "GB", "ref": "test §1"},
+    "activities": [
+        {
+            "id": "newsletter",
+            "name": "Newsletter",
+            "purposes": ["Send the newsletter"],
+            "data_subjects": ["subscribers"],
+            "data_categories": ["email"],
+            "lawful_bases": ["consent"],
+            "consent_withdrawal": {"mechanism": "unsubscribe link"},
+            "recipients": ["mailchimp"],
+            "retention": ["while-subscribed"],
+            "ref": "test §2",
+        }
+    ],
+    "data_categories": [{"id": "email", "name": "Email address", "ref": "test §3"}],
+    "data_subjects": [{"id": "subscribers", "name": "Subscribers", "ref": "test §3"}],
+    "recipients": [
+        {
+            "id": "mailchimp",
+            "name": "Mailchimp",
+            "kind": "processor",
+            "country": "US",
+            "contract_ref": "DPA-2024-01",
+            "transfers": [{"mechanism": "uk_extension_dpf", "certified": True}],
+            "ref": "test §4",
+        }
+    ],
+    "retention_rules": [
+        {"id": "while-subscribed", "name": "While subscribed", "criteria": "until unsubscribe"}
+    ],
+}
+
+
+def minimal_record_data(**overrides: Any) -> dict[str, Any]:
+    """A deep copy of a small valid record, with top-level keys replaced by ``overrides``."""
+    data = copy.deepcopy(MINIMAL)
+    data.update(copy.deepcopy(overrides))
+    return data
+
+
+def write_record(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_record(tmp_path: Path):
+    """make_record(data) -> Path of a YAML file holding ``data`` (a fresh file each call)."""
+    counter = iter(range(10_000))
+
+    def make(data: dict[str, Any] | None = None, **overrides: Any) -> Path:
+        content = data if data is not None else minimal_record_data(**overrides)
+        return write_record(tmp_path / f"record-{next(counter)}.yaml", content)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def kynex_path() -> Path:
+    return KYNEX
+
+
+@pytest.fixture(scope="session")
+def kynex_record() -> Record:
+    return load_record(KYNEX)
+
+
+@pytest.fixture(scope="session")
+def kynex_graph(kynex_record: Record) -> Graph:
+    return build_graph(kynex_record, content_hash(KYNEX))
+
+
+@pytest.fixture(scope="session")
+def kynex_store(tmp_path_factory: pytest.TempPathFactory, kynex_graph: Graph):
+    """An embedded store loaded with Kynex, shared by the session's read-only tests."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("kynex-store") / "kynex.lbug")
+    store.load(kynex_graph)
+    yield store
+    store.close()
