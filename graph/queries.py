@@ -124,10 +124,11 @@ ORDER BY activity, categoryId
     Query(
         "activities-without-basis",
         "lawful basis",
-        "Which activities state no lawful basis at all (Art 6)?",
+        "Which activities done as controller state no lawful basis at all (Art 6)?",
         """
+// Activities done as a processor are the customer's to justify, so they are left out.
 MATCH (a:Activity)
-WHERE NOT EXISTS { MATCH (a)-[:RELIES_ON]->(:LawfulBasis) }
+WHERE a.role <> 'processor' AND NOT EXISTS { MATCH (a)-[:RELIES_ON]->(:LawfulBasis) }
 RETURN a.id AS activityId, a.name AS activity, a.purposes AS purposes, a.ref AS ref
 ORDER BY activity
 """,

@@ -186,6 +186,9 @@ class EmbeddedStore:
             self._release()
             os.replace(building, self.path)
             _remove_sidecars(self.path)
+        except RuntimeError as exc:  # ladybug reports every database failure as RuntimeError
+            _remove_database(building)
+            raise StoreError(f"load failed; the previous store is unchanged: {exc}") from exc
         except BaseException:
             _remove_database(building)
             raise

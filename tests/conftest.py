@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from graph.build import Graph, build_graph
 from graph.model import Record
 from graph.store import EmbeddedStore
 from loaders import content_hash, load_record
+
+# Rich wraps tables at the terminal width (80 when there is none): give CLI tests room.
+os.environ["COLUMNS"] = "250"
 
 ROOT = Path(__file__).resolve().parent.parent
 KYNEX = ROOT / "data" / "kynex"
