@@ -117,10 +117,10 @@ def _plain(value: Any) -> Any:
                 {k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None}
             )
             return out
-        if "_nodes" in value and "_rels" in value:
+        if "_NODES" in value and "_RELS" in value:
             return {
-                "nodes": [_plain(n) for n in value["_nodes"]],
-                "relationships": [_plain(r) for r in value["_rels"]],
+                "nodes": [_plain(n) for n in value["_NODES"]],
+                "relationships": [_plain(r) for r in value["_RELS"]],
             }
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -163,3 +163,12 @@ def test_default_path_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.delenv("ROPAGRAPH_DB")
     assert default_store_path().name == "store.lbug"
     assert os.fspath(default_store_path()).endswith(os.path.join("ropagraph", "store.lbug"))
+
+
+def test_paths_come_back_as_nodes_and_relationships(kynex_store: EmbeddedStore) -> None:
+    result = kynex_store.query(
+        "MATCH p=(a:Activity {id: 'email-newsletter'})-[:DISCLOSES_TO]->(r:Recipient) RETURN p"
+    )
+    [[path]] = result.rows
+    assert [n["id"] for n in path["nodes"]] == ["email-newsletter", "mailchimp"]
+    assert [r["_type"] for r in path["relationships"]] == ["DISCLOSES_TO"]
