@@ -1,0 +1,59 @@
+"""Recipients & sources: who receives what and why, and where each kind of data comes from."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, page_queries, tables, widgets
+from graph.queries import get_query
+
+
+def main() -> None:
+    current = widgets.page_header(
+        "Recipients & sources",
+        "Who receives personal data, in which role, what they receive and why; and where "
+        "each category of data comes from.",
+    )
+    categories = data.catalog(current, "data-categories")
+    category_names = tables.id_names(categories, "categoryId", "category")
+    disclosures = data.cypher_frame(current, page_queries.DISCLOSURES)
+    recipients = data.catalog(current, "recipients")
+
+    st.header("Who receives what, and why")
+    kinds = tables.group_kinds(str(k) for k in recipients["kind"])
+    for kind in kinds:
+        of_kind = disclosures[disclosures["kind"] == kind]
+        named = recipients[recipients["kind"] == kind]["recipient"].drop_duplicates()
+        st.subheader(f"{tables.RECIPIENT_KIND_TITLES.get(kind, kind)} — {len(named)}")
+        if of_kind.empty:
+            st.caption(
+                "Recorded, but no activity discloses to them: "
+                + "; ".join(widgets.md(n) for n in named)
+            )
+            continue
+        widgets.table(tables.disclosures_table(of_kind, category_names))
+
+    with st.expander(get_query("recipients").question):
+        widgets.table(recipients)
+
+    st.header("Where data comes from")
+    widgets.table(data.cypher_frame(current, page_queries.SOURCES_BY_CATEGORY))
+
+    st.subheader("One data category: its sources and its recipients")
+    chosen = st.selectbox(
+        "Data category",
+        list(category_names),
+        format_func=lambda c: category_names.get(c, c),
+        key="recipients_category",
+    )
+    if chosen:
+        left, right = st.columns(2)
+        with left:
+            st.caption(get_query("sources-of").question)
+            widgets.table(data.catalog(current, "sources-of", category=chosen))
+        with right:
+            st.caption(get_query("who-receives").question)
+            widgets.table(data.catalog(current, "who-receives", category=chosen))
+
+
+main()

@@ -1,0 +1,101 @@
+"""ROPA: the record of processing as documents to hand over (xlsx, docx, html, md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from dashboard import data, widgets
+from graph.store import label_counts
+
+if TYPE_CHECKING:
+    from graph.findings import FindingsReport
+
+PREVIEW_FORMAT = "md"
+PREVIEW_MAX_ACTIVITIES = 300
+"""Above this the preview is built only when asked: a 10,000-activity ROPA takes seconds to
+build and tens of megabytes to show."""
+PREVIEW_MAX_CHARS = 300_000
+FORMAT_TITLES = {"xlsx": "Excel", "docx": "Word", "html": "Web page", "md": "Markdown"}
+
+
+def _on_click(
+    current: data.Loaded, fmt: str, findings: FindingsReport | None
+) -> Callable[[], bytes]:
+    """Build the document only when asked for: a Word file of a large record takes seconds."""
+
+    def build() -> bytes:
+        content = data.ropa(current, fmt, findings)
+        if isinstance(content, data.Unavailable):
+            raise RuntimeError(content.reason)  # Streamlit shows "failed to generate"
+        return content
+
+    return build
+
+
+def _preview(current: data.Loaded, findings: FindingsReport | None) -> None:
+    st.subheader("Preview")
+    activities = label_counts(data.CachedQueries(current)).get("Activity", 0)
+    if activities > PREVIEW_MAX_ACTIVITIES and not st.toggle(
+        f"Build a preview of all {activities:,} activities (takes a while)",
+        value=False,
+        key="ropa_preview",
+    ):
+        st.caption("The downloads above hold the whole record.")
+        return
+    with st.spinner("Building the preview…"):
+        content = data.ropa(current, PREVIEW_FORMAT, findings)
+    if isinstance(content, data.Unavailable):
+        st.error(content.reason)
+        return
+    text = content.decode("utf-8")
+    if len(text) > PREVIEW_MAX_CHARS:
+        cut = text.rfind("\n", 0, PREVIEW_MAX_CHARS)
+        st.caption(f"Showing the first {cut:,} of {len(text):,} characters; download for the rest.")
+        text = text[:cut]
+    with st.container(height=700, border=True):
+        st.markdown(text)
+
+
+def main() -> None:
+    current = widgets.page_header(
+        "ROPA",
+        "The record of processing as documents for a regulator or an auditor, with the "
+        "findings attached where the rules are installed.",
+    )
+    formats = data.ropa_formats()
+    if isinstance(formats, data.Unavailable):
+        widgets.unavailable("The ROPA export", formats.reason)
+        return
+    found = data.record_file(current)
+    if isinstance(found, data.Unavailable):
+        widgets.unavailable("The ROPA export", found.reason)
+        return
+    if not found.matches_store:
+        st.warning(
+            "The record file has changed since the store was loaded: the documents are built "
+            "from the file as it is now, the other pages show the store. Reload with "
+            "'ropagraph load'."
+        )
+    report = data.findings(current)
+    findings = None if isinstance(report, data.Unavailable) else report
+    if findings is None:
+        st.caption("The documents are exported without findings (the rules are not available).")
+
+    st.subheader("Download")
+    record_id = str(current.info.get("id") or "record")
+    columns = st.columns(len(formats))
+    for column, (fmt, mime) in zip(columns, formats.items(), strict=True):
+        column.download_button(
+            f"{FORMAT_TITLES.get(fmt, fmt)} (.{fmt})",
+            _on_click(current, fmt, findings),
+            file_name=f"{record_id}-ropa.{fmt}",
+            mime=mime,
+            key=f"ropa_download_{fmt}",
+        )
+    _preview(current, findings)
+
+
+main()

@@ -1,0 +1,338 @@
+"""What the pages read, cached so that reruns do not reload or re-query anything.
+
+One store per process and per source (``st.cache_resource``); query results are cached
+(``st.cache_data``) under the content hash of the record the store holds, read fresh from the
+Record node on every rerun. When the CLI loads a new record into the store, the hash changes,
+the embedded store reopens on the swapped-in database, and every cached answer is simply a miss:
+no stale data, no restart.
+
+A session normally reads the default source (the store ``ropagraph dashboard`` loaded); after a
+valid upload it reads its own temporary store instead (see :mod:`dashboard.uploads`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.locked_store import LockedStore
+from dashboard.settings import settings_from_env
+from graph.build import Graph
+from graph.model import Record
+from graph.queries import get_query
+from graph.store import (
+    DEFAULT_TIMEOUT_MS,
+    GraphStore,
+    LoadReport,
+    Progress,
+    QueryResult,
+    StoreError,
+    open_graph_store,
+)
+from graph.visual import graph_from_store
+from loaders import RecordInvalid, content_hash, load_record, record_files
+
+if TYPE_CHECKING:
+    from graph.findings import FindingsReport
+
+SOURCE_KEY = "ropagraph_source"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a session's data comes from: a store, and the record it was loaded from."""
+
+    kind: str
+    db: str
+    """Embedded store path ('' for Neo4j)."""
+    record: str | None
+    title: str
+    uploaded: bool = False
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A source whose store holds a record: what the pages work with."""
+
+    source: Source
+    info: dict[str, Any]
+
+    @property
+    def content_hash(self) -> str:
+        return str(self.info.get("contentHash") or "")
+
+    @property
+    def name(self) -> str:
+        return str(self.info.get("name") or self.info.get("id") or "record")
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A feature that cannot be shown, and why (shown to the user as is)."""
+
+    reason: str
+
+
+class NotLoaded(Exception):
+    """The store cannot be read or holds no record; the message says what to do."""
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def default_source() -> Source:
+    settings = settings_from_env()
+    record = str(settings.record) if settings.record else None
+    if settings.store_kind == "neo4j":
+        return Source("neo4j", "", record, "Neo4j (NEO4J_URI)")
+    return Source("embedded", str(settings.db), record, str(settings.db))
+
+
+def active_source() -> Source:
+    chosen = st.session_state.get(SOURCE_KEY)
+    return chosen if isinstance(chosen, Source) else default_source()
+
+
+def use_source(source: Source | None) -> None:
+    """Switch this session to ``source`` (None: back to the default store)."""
+    if source is None:
+        st.session_state.pop(SOURCE_KEY, None)
+    else:
+        st.session_state[SOURCE_KEY] = source
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(kind: str, db: str) -> LockedStore:
+    if kind == "neo4j":
+        from graph.neo4j_store import open_neo4j_store
+
+        # Never prompt: the server has no terminal to ask in. NEO4J_PASSWORD or a clear error.
+        neo4j: GraphStore = open_neo4j_store(prompt=None)
+        return LockedStore(neo4j, "Neo4j")
+    return LockedStore(open_graph_store(kind, db or None), db)
+
+
+def store_of(source: Source) -> LockedStore:
+    try:
+        return _open_store(source.kind, source.db)
+    except StoreError as exc:
+        raise NotLoaded(str(exc)) from None
+
+
+def loaded(source: Source | None = None) -> Loaded:
+    """The active source with its Record node, read fresh (a cheap query) on every rerun."""
+    source = source or active_source()
+    store = store_of(source)
+    try:
+        info = store.record_info()
+    except StoreError as exc:
+        raise NotLoaded(str(exc)) from None
+    if not info and source.kind == "embedded" and not Path(source.db).exists():
+        raise NotLoaded(f"no store at {source.db}: load a record with 'ropagraph load RECORD'")
+    if not info:
+        raise NotLoaded(
+            f"the store {source.title} holds no record: load one with 'ropagraph load RECORD'"
+        )
+    return Loaded(source, info)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run_cached(
+    kind: str,
+    db: str,
+    digest: str,
+    cypher: str,
+    params: tuple[tuple[str, Any], ...],
+    timeout_ms: int,
+) -> QueryResult:
+    del digest  # part of the cache key only: a new record is a new key
+    return _open_store(kind, db).query(cypher, dict(params), timeout_ms=timeout_ms)
+
+
+def run_cypher(
+    current: Loaded,
+    cypher: str,
+    params: Mapping[str, Any] | None = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> QueryResult:
+    """Run read-only Cypher (cached per record); raises WriteRefused or StoreError."""
+    source = current.source
+    items = tuple(sorted((params or {}).items()))
+    return _run_cached(source.kind, source.db, current.content_hash, cypher, items, timeout_ms)
+
+
+def frame(result: QueryResult) -> pd.DataFrame:
+    return pd.DataFrame(result.rows, columns=result.columns)
+
+
+def catalog(current: Loaded, name: str, **params: Any) -> pd.DataFrame:
+    """A catalog query's answer as a table."""
+    query = get_query(name)
+    return frame(run_cypher(current, query.cypher, query.bind(params)))
+
+
+def cypher_frame(current: Loaded, cypher: str, **params: Any) -> pd.DataFrame:
+    return frame(run_cypher(current, cypher, params))
+
+
+# --------------------------------------------------------------------------- derived data
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _graph_cached(kind: str, db: str, digest: str) -> Graph:
+    del digest
+    return graph_from_store(_open_store(kind, db))
+
+
+def graph(current: Loaded) -> Graph:
+    """The whole graph in the store (shared, read-only: never modify it)."""
+    return _graph_cached(current.source.kind, current.source.db, current.content_hash)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _findings_cached(kind: str, db: str, digest: str, as_of: str) -> FindingsReport:
+    from graph.findings import run_findings
+
+    del digest
+    return run_findings(_open_store(kind, db), as_of=dt.date.fromisoformat(as_of))
+
+
+def findings(current: Loaded, as_of: dt.date | None = None) -> FindingsReport | Unavailable:
+    """The compliance findings on this record, or why they cannot be shown."""
+    try:
+        import graph.findings  # noqa: F401 - only checking that the rules exist
+    except ImportError as exc:
+        return Unavailable(f"the findings rules (graph/findings.py) are not installed: {exc}")
+    day = (as_of or dt.date.today()).isoformat()
+    try:
+        return _findings_cached(current.source.kind, current.source.db, current.content_hash, day)
+    except StoreError as exc:
+        return Unavailable(f"the findings could not be computed: {exc}")
+
+
+def _signature(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the record's files: cheap change detection."""
+    files = record_files(path)
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _hash_cached(path: str, signature: tuple[tuple[str, int, int], ...]) -> str:
+    del signature
+    return content_hash(Path(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _record_cached(path: str, signature: tuple[tuple[str, int, int], ...]) -> Record | Unavailable:
+    del signature
+    try:
+        return load_record(Path(path))
+    except RecordInvalid as exc:
+        return Unavailable(f"the record at {path} is not valid: {exc}")
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """The record file behind the store: where it is, its content hash, whether it matches."""
+
+    path: Path
+    signature: tuple[tuple[str, int, int], ...]
+    content_hash: str
+    matches_store: bool
+
+
+def record_file(current: Loaded) -> RecordFile | Unavailable:
+    """The record's files (hashed, not parsed: parsing a large record takes seconds)."""
+    path = current.source.record
+    if not path:
+        return Unavailable(
+            "the dashboard was started without the record's path: start it with "
+            "'ropagraph dashboard RECORD' (or set ROPAGRAPH_RECORD)"
+        )
+    try:
+        signature = _signature(Path(path))
+    except RecordInvalid as exc:
+        return Unavailable(f"the record at {path} cannot be read: {exc}")
+    digest = _hash_cached(path, signature)
+    return RecordFile(Path(path), signature, digest, digest == current.content_hash)
+
+
+def record(current: Loaded) -> Record | Unavailable:
+    """The validated record behind the store (parsed once per version of its files)."""
+    found = record_file(current)
+    if isinstance(found, Unavailable):
+        return found
+    return _record_cached(str(found.path), found.signature)
+
+
+def ropa_formats() -> dict[str, str] | Unavailable:
+    """The ROPA export formats (format -> MIME type), or why exports are unavailable."""
+    try:
+        from graph.ropa import ROPA_MEDIA_TYPES
+    except ImportError as exc:
+        return Unavailable(f"the ROPA export (graph/ropa.py) is not installed: {exc}")
+    return dict(ROPA_MEDIA_TYPES)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _ropa_cached(digest: str, fmt: str, as_of: str, _record: Record, _findings: Any) -> bytes:
+    from graph.ropa import export_ropa_bytes
+
+    del as_of  # cache key only: the findings are computed for this date
+    return export_ropa_bytes(_record, fmt, findings=_findings, content_hash=digest)
+
+
+def ropa(
+    current: Loaded, fmt: str, findings_report: FindingsReport | None = None
+) -> bytes | Unavailable:
+    """The ROPA document in ``fmt`` for the record behind the store (cached per content)."""
+    found = record_file(current)
+    if isinstance(found, Unavailable):
+        return found
+    rec = _record_cached(str(found.path), found.signature)
+    if isinstance(rec, Unavailable):
+        return rec
+    as_of = findings_report.as_of.isoformat() if findings_report is not None else ""
+    try:
+        return _ropa_cached(found.content_hash, fmt, as_of, rec, findings_report)
+    except Exception as exc:  # an exporter bug must not take the page down
+        return Unavailable(f"the {fmt} export failed: {type(exc).__name__}: {exc}")
+
+
+def clear_caches() -> None:
+    """Forget every cached store, query and graph (tests; after deleting a temp store)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+class CachedQueries:
+    """A read-only :class:`GraphStore` whose queries go through the per-record cache.
+
+    Library functions that take a store (``label_counts``) then cost nothing on reruns.
+    """
+
+    def __init__(self, current: Loaded) -> None:
+        self.current = current
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    ) -> QueryResult:
+        return run_cypher(self.current, cypher, params, timeout_ms)
+
+    def load(self, graph: Graph, progress: Progress | None = None) -> LoadReport:
+        raise StoreError("the dashboard never writes to a store: use 'ropagraph load'")
+
+    def close(self) -> None:
+        """Nothing to release: the shared store stays open for other sessions."""

@@ -1,0 +1,249 @@
+"""Query answers reshaped for reading: matrices, names instead of ids, statuses spelled out.
+
+Pure functions from DataFrames (catalog query results) to DataFrames, so each is tested without
+Streamlit. Whether a transfer mechanism is in force comes from the dated reference data
+(data/reference/transfer_mechanisms.yaml), with its source, never from code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard.geo import Flow
+from graph.reference import reference_by_id
+
+MISSING = "— not recorded"
+CHECK = "✓"
+
+
+def names(ids: Any, mapping: Mapping[str, str]) -> str:
+    """'Email address; Name' for a list of ids (unknown ids shown as they are)."""
+    if ids is None or (isinstance(ids, float) and pd.isna(ids)):
+        return ""
+    items = ids if isinstance(ids, (list, tuple)) else [ids]
+    return "; ".join(mapping.get(str(i), str(i)) for i in items)
+
+
+def text(value: Any, missing: str = MISSING) -> str:
+    """A cell as text: lists joined, absent values spelled out."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return missing
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value) or missing
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value) or missing
+
+
+def id_names(frame: pd.DataFrame, id_column: str, name_column: str) -> dict[str, str]:
+    return {str(i): str(n) for i, n in zip(frame[id_column], frame[name_column], strict=True)}
+
+
+# --------------------------------------------------------------------------- lawful basis
+
+
+def basis_matrix(
+    activities: pd.DataFrame, by_basis: pd.DataFrame, bases: pd.DataFrame
+) -> pd.DataFrame:
+    """Activities × lawful bases (✓ where relied on), plus a 'no basis stated' column.
+
+    ``activities``: activityId, activity; ``by_basis``: the catalog's activities-by-basis;
+    ``bases``: the catalog's basis-summary (all bases, in article order).
+    """
+    columns = [f"{row.name} ({row.article})" for row in bases.itertuples()]
+    column_of = {str(row.basis): f"{row.name} ({row.article})" for row in bases.itertuples()}
+    relied: dict[str, set[str]] = {}
+    for row in by_basis.itertuples():
+        relied.setdefault(str(row.activityId), set()).add(column_of.get(str(row.basis), "?"))
+    rows = []
+    for act in activities.itertuples():
+        claimed = relied.get(str(act.activityId), set())
+        line: dict[str, str] = {"activity": str(act.activity)}
+        line.update({c: CHECK if c in claimed else "" for c in columns})
+        line["no basis stated"] = "" if claimed else "⚠"
+        rows.append(line)
+    return pd.DataFrame(rows, columns=["activity", *columns, "no basis stated"])
+
+
+def categories_by_basis(frame: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
+    """One row per basis with the data categories processed under it."""
+    label = {str(r.basis): f"{r.name} ({r.article})" for r in bases.itertuples()}
+    grouped: dict[str, list[str]] = {}
+    for row in frame.itertuples():
+        grouped.setdefault(str(row.basis), []).append(str(row.category))
+    return pd.DataFrame(
+        [
+            {
+                "lawful basis": label.get(basis, basis),
+                "data categories": "; ".join(sorted(set(cats))),
+                "count": len(set(cats)),
+            }
+            for basis, cats in grouped.items()
+        ],
+        columns=["lawful basis", "data categories", "count"],
+    )
+
+
+def special_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Special-category processing with its condition (from the store), or a warning if none."""
+    rows = []
+    for row in frame.itertuples():
+        condition = row.condition if isinstance(row.condition, str) else None
+        rows.append(
+            {
+                "activity": row.activity,
+                "data category": row.categoryId,
+                "special category": text(row.specialCategory),
+                "condition": (f"{condition} ({row.article})" if condition else "⚠ none recorded"),
+                "dpaSchedule1": text(row.dpaSchedule1, ""),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "activity",
+            "data category",
+            "special category",
+            "condition",
+            "dpaSchedule1",
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+@dataclass(frozen=True)
+class MechanismStatus:
+    id: str
+    name: str
+    in_force: bool | None
+    """None when the mechanism is unknown to the reference data (e.g. not stated)."""
+    status: str
+    source: str | None
+
+
+def mechanism_status(mechanism: str | None, on: dt.date) -> MechanismStatus:
+    """Name and legal status of a transfer mechanism on ``on``, from the reference data."""
+    if not mechanism:
+        return MechanismStatus("", "no mechanism stated", None, "no mechanism stated", None)
+    entry = reference_by_id("transfer_mechanisms").get(mechanism)
+    if entry is None:
+        return MechanismStatus(mechanism, mechanism, None, "unknown to the reference data", None)
+    name = entry.name or mechanism
+    if entry.id == "not_stated":
+        return MechanismStatus(mechanism, name, None, "no mechanism stated", entry.source)
+    if entry.in_force(on):
+        status = "in force"
+    elif entry.invalid_from is not None and on >= entry.invalid_from:
+        status = f"not in force since {entry.invalid_from.isoformat()}"
+    else:
+        status = f"not yet in force (from {entry.valid_from})"
+    return MechanismStatus(mechanism, name, entry.in_force(on), status, entry.source)
+
+
+def transfers_table(
+    transfers: pd.DataFrame, category_names: Mapping[str, str], on: dt.date
+) -> pd.DataFrame:
+    """The third-country transfers with category names and each mechanism's status on ``on``."""
+    rows = []
+    for row in transfers.itertuples():
+        status = mechanism_status(row.mechanism if isinstance(row.mechanism, str) else None, on)
+        rows.append(
+            {
+                "activity": row.activity,
+                "data categories": names(row.dataCategories, category_names),
+                "recipient": row.recipient,
+                "country": f"{row.countryName} ({row.country})",
+                "mechanism": status.name,
+                f"status on {on.isoformat()}": status.status,
+                "stated as": text(row.statedAs, ""),
+                "where the source says it": text(row.ref, ""),
+                "status source": status.source or "",
+            }
+        )
+    columns = [
+        "activity",
+        "data categories",
+        "recipient",
+        "country",
+        "mechanism",
+        f"status on {on.isoformat()}",
+        "stated as",
+        "where the source says it",
+        "status source",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def transfer_flows(transfers: pd.DataFrame, on: dt.date) -> list[Flow]:
+    """One flow per (destination, mechanism) for the map, naming the recipients."""
+    grouped: dict[tuple[str, str], tuple[str, bool | None, set[str]]] = {}
+    for row in transfers.itertuples():
+        status = mechanism_status(row.mechanism if isinstance(row.mechanism, str) else None, on)
+        label = status.name if status.in_force is not False else f"{status.name} ({status.status})"
+        entry = grouped.setdefault(
+            (str(row.country), label), (str(row.countryName), status.in_force, set())
+        )
+        entry[2].add(str(row.recipient))
+    return [
+        Flow(country, country_name, label, in_force, tuple(sorted(recipients)))
+        for (country, label), (country_name, in_force, recipients) in sorted(grouped.items())
+    ]
+
+
+def count_transfers(transfers: pd.DataFrame) -> tuple[int, list[str]]:
+    """Distinct (activity, recipient, country) flows, and the destination countries."""
+    if transfers.empty:
+        return 0, []
+    flows = transfers[["activityId", "recipientId", "country"]].drop_duplicates()
+    return len(flows), sorted(set(transfers["country"].astype(str)))
+
+
+# --------------------------------------------------------------------------- recipients
+
+
+RECIPIENT_KIND_TITLES: dict[str, str] = {
+    "processor": "Processors (act on our instructions)",
+    "sub_processor": "Sub-processors",
+    "controller": "Controllers (decide for themselves)",
+    "joint_controller": "Joint controllers",
+    "public_authority": "Public authorities",
+    "unspecified": "Role not stated",
+}
+
+
+def disclosures_table(disclosures: pd.DataFrame, category_names: Mapping[str, str]) -> pd.DataFrame:
+    """Who receives what and why: one row per activity → recipient disclosure."""
+    return pd.DataFrame(
+        [
+            {
+                "recipient": row.recipient,
+                "country": text(row.country, "not stated"),
+                "activity": row.activity,
+                "data categories": names(row.dataCategories, category_names),
+                "purpose": text(row.purpose, ""),
+                "where the source says it": text(row.ref, ""),
+            }
+            for row in disclosures.itertuples()
+        ],
+        columns=[
+            "recipient",
+            "country",
+            "activity",
+            "data categories",
+            "purpose",
+            "where the source says it",
+        ],
+    )
+
+
+def group_kinds(kinds: Iterable[str]) -> list[str]:
+    """Recipient kinds in a reading order (processors first, unstated last)."""
+    order = list(RECIPIENT_KIND_TITLES)
+    return sorted(set(kinds), key=lambda k: (order.index(k) if k in order else len(order), k))
