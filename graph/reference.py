@@ -66,3 +66,13 @@ def reference_by_id(name: str) -> dict[str, ReferenceEntry]:
 def reference_files() -> list[str]:
     """Names of every reference file (without .yaml)."""
     return sorted(p.stem for p in REFERENCE_DIR.glob("*.yaml"))
+
+
+def entries_in_force(name: str, on: dt.date) -> tuple[ReferenceEntry, ...]:
+    """Entries of data/reference/<name>.yaml that hold on ``on``."""
+    return tuple(entry for entry in reference(name) if entry.in_force(on))
+
+
+def long_date(day: dt.date) -> str:
+    """'16 July 2020': how legal dates read in messages (no leading zero, month in words)."""
+    return f"{day.day} {day:%B %Y}"

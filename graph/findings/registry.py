@@ -1,0 +1,143 @@
+"""How a rule is implemented: one read-only Cypher query, its parameters, and a judge of the rows.
+
+The query selects what the rule looks at, in the portable Cypher subset every store accepts, so
+a user can paste it into ``ropagraph cypher`` and see the same rows. Reference data reaches the
+query only as ``$parameters``; the judge (Python) turns rows into findings and applies what the
+reference data decides (is a tool in force on the date, does a country have adequacy).
+Rule texts — title, severity, articles, explanation — are legal statements and live in
+data/reference/finding_rules.yaml, joined to these implementations by rule id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.findings.law import Law
+from graph.findings.model import Finding, Rule
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """A rule's statement as written in finding_rules.yaml."""
+
+    rule: Rule
+    articles: tuple[str, ...]
+    """Articles of the GDPR / UK GDPR ('Art 44'), cited per the controller's regime."""
+    national_articles: Mapping[str, tuple[str, ...]]
+    """Country code -> further citations that apply only there ('DPA 2018 s9' for GB)."""
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """One rule applied to one graph on one date: what a judge needs to write findings."""
+
+    text: RuleText
+    law: Law
+
+    @property
+    def rule(self) -> Rule:
+        return self.text.rule
+
+    def articles(self, *extra: str) -> tuple[str, ...]:
+        cited = [self.law.article(a) for a in self.text.articles]
+        country = self.law.controller.country if self.law.controller else None
+        if country is not None:
+            cited += self.text.national_articles.get(country, ())
+        cited += [self.law.article(a) for a in extra]
+        return tuple(dict.fromkeys(cited))
+
+    def finding(
+        self,
+        label: str,
+        element_id: str,
+        name: str | None,
+        why: str,
+        ref: str | None,
+        what_to_do: str | None = None,
+        extra_articles: tuple[str, ...] = (),
+    ) -> Finding:
+        rule = self.rule
+        return Finding(
+            rule=rule.id,
+            title=rule.title,
+            severity=rule.severity,
+            articles=self.articles(*extra_articles),
+            element_label=label,
+            element_id=element_id,
+            element_name=name or element_id,
+            why=why,
+            what_to_do=what_to_do or rule.what_to_do,
+            ref=ref,
+        )
+
+
+Judge = Callable[[RuleRun, list[Row]], Iterable[Finding]]
+Params = Callable[[Law], dict[str, Any]]
+
+
+def _no_params(law: Law) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Check:
+    rule_id: str
+    cypher: str
+    judge: Judge
+    params: Params = _no_params
+    params_doc: dict[str, str] = field(default_factory=dict)
+    """Parameter name -> what the rule passes (shown in docs/findings.md)."""
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(
+    rule_id: str,
+    cypher: str,
+    params: Params | None = None,
+    params_doc: dict[str, str] | None = None,
+) -> Callable[[Judge], Judge]:
+    """Register the decorated judge as the implementation of ``rule_id``."""
+
+    def register(judge: Judge) -> Judge:
+        if rule_id in CHECKS:
+            raise ValueError(f"rule {rule_id} is implemented twice")
+        CHECKS[rule_id] = Check(
+            rule_id, cypher.strip(), judge, params or _no_params, dict(params_doc or {})
+        )
+        return judge
+
+    return register
+
+
+def listing(items: Iterable[str], limit: int = 4) -> str:
+    """'a, b and c' — or 'a, b, c, d and 3 more' so a why stays readable."""
+    values = list(dict.fromkeys(i for i in items if i))
+    if len(values) > limit:
+        shown = values[:limit]
+        return ", ".join(shown) + f" and {len(values) - limit} more"
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 month', '2 months'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def quoted(text: str | None, limit: int = 160) -> str:
+    """User text quoted for a message, shortened so a finding stays one screenful."""
+    if not text:
+        return ""
+    clean = " ".join(str(text).split())
+    if len(clean) > 1 and clean[0] == clean[-1] == '"':
+        clean = clean[1:-1].strip()  # the record quoted its source: one pair of quotes is enough
+    if len(clean) > limit:
+        clean = clean[: limit - 1].rstrip() + "…"
+    return f"“{clean}”"
