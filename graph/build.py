@@ -226,6 +226,7 @@ def build_graph(record: Record, content_hash: str | None = None) -> Graph:
             kind=proc.kind.value,
             channel=proc.channel,
             timescaleDays=ts.days if ts else None,
+            timescaleMonths=ts.months if ts else None,
             timescaleHours=ts.hours if ts else None,
             extensionMonths=ts.extension_months if ts else None,
             timescaleStatedAs=ts.stated_as if ts else None,
@@ -303,6 +304,9 @@ def build_graph(record: Record, content_hash: str | None = None) -> Graph:
             dpiaReference=act.dpia.reference if act.dpia else None,
             criminalOffenceBasis=(
                 act.criminal_offence_basis.authority if act.criminal_offence_basis else None
+            ),
+            criminalOffenceSchedule1=(
+                act.criminal_offence_basis.dpa_schedule1 if act.criminal_offence_basis else None
             ),
             criminalOffenceRef=(
                 act.criminal_offence_basis.ref if act.criminal_offence_basis else None

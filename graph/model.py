@@ -352,6 +352,7 @@ class RetentionRule(Identified):
 
 class Timescale(Element):
     days: int | None = Field(default=None, ge=0)
+    months: int | None = Field(default=None, ge=0, description="e.g. 1 for 'one month'.")
     hours: int | None = Field(default=None, ge=0)
     extension_months: int | None = Field(default=None, ge=0)
     stated_as: str | None = None

@@ -78,6 +78,7 @@ NODES: tuple[NodeSpec, ...] = (
         dpiaStatus="STRING",
         dpiaReference="STRING",
         criminalOffenceBasis="STRING",
+        criminalOffenceSchedule1="STRING",
         criminalOffenceRef="STRING",
     ),
     _node(
@@ -133,6 +134,7 @@ NODES: tuple[NodeSpec, ...] = (
         kind="STRING",
         channel="STRING",
         timescaleDays="INT64",
+        timescaleMonths="INT64",
         timescaleHours="INT64",
         extensionMonths="INT64",
         timescaleStatedAs="STRING",

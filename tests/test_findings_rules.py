@@ -8,6 +8,7 @@ transfer tools), EU (an EU exporter) and ELSEWHERE (a controller outside the mod
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -212,7 +213,10 @@ GOOD = scenario(
             special_category_conditions=[
                 {"condition": "employment_social_security", "dpa_schedule1": "Sch 1 Pt 1 para 1"}
             ],
-            criminal_offence_basis={"authority": "DPA 2018 Sch 1 Pt 2 para 6"},
+            criminal_offence_basis={
+                "authority": "Employment checks authorised by law",
+                "dpa_schedule1": "Sch 1 Pt 1 para 1",
+            },
             dpia={"reference": "DPIA-7"},
             recipients=["payroll-bureau"],
         ),
@@ -264,7 +268,11 @@ GOOD = scenario(
             "id": "sar",
             "name": "Subject access",
             "kind": "subject_access",
-            "timescale": {"extension_months": 2, "stated_as": "one month, extendable by two"},
+            "timescale": {
+                "months": 1,
+                "extension_months": 2,
+                "stated_as": "one month, extendable by two",
+            },
         },
         {
             "id": "breach",
@@ -389,7 +397,12 @@ ELSEWHERE = scenario(
     recipients=[recipient("gb-nothing", "GB")],
 )
 
+# GOOD, but the Art 10 basis lacks the DPA 2018 Schedule 1 condition UK law asks for.
+NO_SCHEDULE1 = copy.deepcopy(GOOD)
+del NO_SCHEDULE1["activities"][1]["criminal_offence_basis"]["dpa_schedule1"]
+
 SCENARIOS: dict[str, dict[str, Any]] = {
+    "NO_SCHEDULE1": NO_SCHEDULE1,
     "MINIMAL": minimal_record_data(),
     "BAD": BAD,
     "GOOD": GOOD,
@@ -436,6 +449,7 @@ TRIGGERS: list[tuple[str, str, dt.date | None, set[str]]] = [
     ("SPECIAL-CATEGORY-NO-CONDITION", "BAD", None, {"health"}),
     ("SPECIAL-CATEGORY-NO-SCHEDULE1", "BAD", None, {"occupational-health"}),
     ("CRIMINAL-OFFENCE-NO-BASIS", "BAD", None, {"health"}),
+    ("CRIMINAL-OFFENCE-NO-SCHEDULE1", "NO_SCHEDULE1", None, {"occupational-health"}),
     ("CONSENT-NO-WITHDRAWAL", "BAD", None, {"survey"}),
     ("LEGITIMATE-INTERESTS-NO-LIA", "BAD", None, {"events"}),
     ("INDIRECT-CONSENT-MARKETING", "BAD", None, {"bought-marketing"}),
@@ -633,3 +647,39 @@ def test_findings_point_at_their_provenance(report_for: Report) -> None:
     assert obsolete.ref == "notice §2"
     missing = next(f for f in report.findings if f.rule == "LAWFUL-BASIS-MISSING")
     assert missing.ref == "notice §7"
+
+
+@pytest.mark.parametrize(
+    ("timescale", "expected"),
+    [
+        ({"months": 1, "extension_months": 2}, set()),
+        ({"months": 1}, set()),
+        ({"months": 2}, {"SAR-TIMESCALE-EXCEEDS-LIMIT"}),
+        ({"days": 28, "extension_months": 2}, {"SAR-TIMESCALE-NOT-ONE-MONTH"}),
+        ({"months": 1, "extension_months": 3}, {"SAR-TIMESCALE-EXCEEDS-LIMIT"}),
+    ],
+)
+def test_sar_timescale_in_months(make_record, timescale: dict, expected: set[str]) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    path = make_record(
+        procedures=[{"id": "sar", "name": "SAR", "kind": "subject_access", "timescale": timescale}]
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "findings",
+            str(path),
+            "--json",
+            "--rule",
+            "SAR-TIMESCALE-EXCEEDS-LIMIT",
+            "--rule",
+            "SAR-TIMESCALE-NOT-ONE-MONTH",
+        ],
+    )
+    rules = {f["rule"] for f in json.loads(result.output)["findings"]}
+    assert rules == expected

@@ -94,8 +94,9 @@ def _current_not_cited(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
 SAR_CYPHER = """
 MATCH (c:Controller)-[:HAS_PROCEDURE]->(p:Procedure)
 WHERE p.kind = 'subject_access'
-RETURN p.id AS id, p.name AS name, p.timescaleDays AS days, p.timescaleHours AS hours,
-       p.extensionMonths AS extensionMonths, p.timescaleStatedAs AS statedAs, p.ref AS ref
+RETURN p.id AS id, p.name AS name, p.timescaleDays AS days, p.timescaleMonths AS months,
+       p.timescaleHours AS hours, p.extensionMonths AS extensionMonths,
+       p.timescaleStatedAs AS statedAs, p.ref AS ref
 ORDER BY id
 """
 
@@ -111,6 +112,8 @@ def _sar_limits() -> tuple[int, int, int]:
 
 def _sar_statement(row: Row) -> str:
     parts = []
+    if row["months"] is not None:
+        parts.append(plural(row["months"], "month"))
     if row["days"] is not None:
         parts.append(f"{row['days']} days")
     if row["hours"] is not None:
@@ -124,6 +127,8 @@ def _sar_statement(row: Row) -> str:
 def _sar_excess(row: Row) -> list[str]:
     months, extension, longest = _sar_limits()
     excess = []
+    if row["months"] is not None and row["months"] > months:
+        excess.append(f"{plural(row['months'], 'month')} is longer than {plural(months, 'month')}")
     if row["days"] is not None and row["days"] > longest * months:
         excess.append(f"{row['days']} days is longer than {plural(months, 'month')}")
     if row["hours"] is not None and row["hours"] > longest * months * 24:
@@ -156,7 +161,14 @@ def _sar_not_one_month(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
     for row in rows:
         if _sar_excess(row):
             continue  # SAR-TIMESCALE-EXCEEDS-LIMIT reports it
-        counted = row["days"] is not None or row["hours"] is not None
+        if (
+            row["months"] == months
+            and row["days"] is None
+            and row["hours"] is None
+            and row["extensionMonths"] in (None, extension)
+        ):
+            continue  # exactly the statutory period
+        counted = any(row[k] is not None for k in ("days", "hours", "months"))
         silent = not counted and row["statedAs"] is None and row["extensionMonths"] is None
         if not counted and not silent:
             continue  # stated in words with no number: nothing to compare

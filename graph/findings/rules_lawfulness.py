@@ -153,6 +153,34 @@ def _criminal_no_basis(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
 
 
 @check(
+    "CRIMINAL-OFFENCE-NO-SCHEDULE1",
+    f"""
+MATCH (a:Activity)-[:PROCESSES]->(d:DataCategory)
+WHERE d.criminalOffence = true AND a.criminalOffenceBasis IS NOT NULL
+  AND a.criminalOffenceSchedule1 IS NULL AND $needsSchedule1 AND {NOT_PROCESSOR}
+RETURN a.id AS id, a.name AS name, coalesce(a.criminalOffenceRef, a.ref) AS ref,
+       collect(d.name) AS categories
+ORDER BY id
+""",
+    lambda law: {"needsSchedule1": law.dpa_schedule1},
+    {
+        "needsSchedule1": "true when the controller's jurisdiction requires DPA 2018 Schedule 1 "
+        "(jurisdictions.yaml)"
+    },
+)
+def _criminal_no_schedule1(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
+    for row in rows:
+        yield run.finding(
+            "Activity",
+            row["id"],
+            row["name"],
+            f"The activity processes criminal-offence data ({listing(row['categories'])}) with an "
+            "Art 10 basis, but records no Data Protection Act 2018 Schedule 1 condition.",
+            row["ref"],
+        )
+
+
+@check(
     "CONSENT-NO-WITHDRAWAL",
     """
 MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'consent'})
