@@ -358,7 +358,12 @@ app.add_typer(import_app, name="import")
 
 # Feature modules add their commands here. Each defines register(cli), where cli is this module
 # (app, export_app, import_app and the helpers above).
-_PLUGINS: tuple[str, ...] = ()
+_PLUGINS: tuple[str, ...] = (
+    "graph.cli_neo4j",
+    "graph.cli_dashboard",
+    "graph.cli_ropa",
+    "graph.cli_findings",
+)
 
 
 def _register_plugins() -> None:
