@@ -12,6 +12,7 @@ from typing import Any, TypeAlias
 
 import networkx as nx
 
+from graph.gcpause import gc_paused
 from graph.model import (
     Art9Condition,
     LawfulBasisId,
@@ -77,6 +78,11 @@ def _person(person: Person | None) -> dict[str, Any]:
 
 def build_graph(record: Record, content_hash: str | None = None) -> Graph:
     """The processing graph of ``record``; ``content_hash`` identifies the source files."""
+    with gc_paused():
+        return _build_graph(record, content_hash)
+
+
+def _build_graph(record: Record, content_hash: str | None) -> Graph:
     b = _Builder()
     info = record.record
     b.node(

@@ -22,6 +22,7 @@ import platformdirs
 import pyarrow as pa
 
 from graph.build import Graph
+from graph.gcpause import gc_paused
 from graph.readonly import check_read_only
 from graph.schema import NODES, RELS, PropType
 
@@ -154,7 +155,8 @@ class EmbeddedStore:
         done = 0
         try:
             t0 = time.perf_counter()
-            tables = _arrow_tables(graph)
+            with gc_paused():
+                tables = _arrow_tables(graph)
             stages["prepare"] = time.perf_counter() - t0
             db = ladybug.Database(str(building))
             conn = ladybug.Connection(db)

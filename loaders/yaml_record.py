@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from graph.gcpause import gc_paused
 from graph.model import COLLECTIONS, Record, check_references
 from loaders.problems import Problem, RecordInvalid
 
@@ -422,7 +423,11 @@ def _problems_from(merge: _Merge, default: _Parsed, errors: Iterable[Any]) -> li
 
 def parse_record(path: Path | str) -> tuple[Record, list[Path]]:
     """Load and validate the record at ``path``; raise :class:`RecordInvalid` with every problem."""
-    path = Path(path)
+    with gc_paused():
+        return _parse_record(Path(path))
+
+
+def _parse_record(path: Path) -> tuple[Record, list[Path]]:
     files = record_files(path)
     parsed: list[_Parsed] = []
     problems: list[Problem] = []

@@ -189,3 +189,14 @@ def test_oversized_file_refused_clearly(make_record, monkeypatch: pytest.MonkeyP
     [problem] = problems_of(path)
     assert "limit" in problem.message
     assert problem.suggestion == "split the record into several files in a folder"
+
+
+def test_collector_is_back_on_after_a_load_even_a_failed_one(make_record, tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    load_record(make_record())
+    assert gc.isenabled()
+    with pytest.raises(RecordInvalid):
+        load_record(tmp_path / "missing.yaml")
+    assert gc.isenabled()
