@@ -361,6 +361,7 @@ app.add_typer(import_app, name="import")
 _PLUGINS: tuple[str, ...] = (
     "graph.cli_neo4j",
     "graph.cli_dashboard",
+    "graph.cli_generate",
     "graph.cli_ropa",
     "graph.cli_findings",
 )
