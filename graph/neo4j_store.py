@@ -314,39 +314,34 @@ def sync_graph(
     counts.stages["read existing"] = time.perf_counter() - t0
 
     nodes = node_batches(graph, record, batch_size)
-    total = sum(len(b.rows) for b in nodes)
-    done = 0
     wanted_nodes: dict[str, set[str]] = {spec.label: set() for spec in NODES}
-    t0 = time.perf_counter()
-    if progress:
-        progress("nodes", 0, total)
     for nb in nodes:
-        runner.write(
-            node_merge_statement(nb.label, nb.keys, "$rows", "$record"),
-            {"rows": nb.rows, "record": record},
-        )
         wanted_nodes[nb.label].update(row[TAG_UID] for row in nb.rows)
-        done += len(nb.rows)
-        if progress:
-            progress("nodes", done, total)
+    t0 = time.perf_counter()
+    _write_batches(
+        runner,
+        record,
+        "nodes",
+        [(node_merge_statement(nb.label, nb.keys, "$rows", "$record"), nb.rows) for nb in nodes],
+        progress,
+    )
     counts.stages["merge nodes"] = time.perf_counter() - t0
 
     rels = rel_batches(graph, record, batch_size)
-    total = sum(len(b.rows) for b in rels)
-    done = 0
     wanted_rels: dict[str, set[str]] = {rel.type: set() for rel in RELS}
-    t0 = time.perf_counter()
-    if progress:
-        progress("relationships", 0, total)
     for rb in rels:
-        runner.write(
-            rel_merge_statement(rb.type, rb.pair, rb.keys, "$rows", "$record"),
-            {"rows": rb.rows, "record": record},
-        )
         wanted_rels[rb.type].update(row[TAG_UID] for row in rb.rows)
-        done += len(rb.rows)
-        if progress:
-            progress("relationships", done, total)
+    t0 = time.perf_counter()
+    _write_batches(
+        runner,
+        record,
+        "relationships",
+        [
+            (rel_merge_statement(rb.type, rb.pair, rb.keys, "$rows", "$record"), rb.rows)
+            for rb in rels
+        ],
+        progress,
+    )
     counts.stages["merge relationships"] = time.perf_counter() - t0
 
     stale_nodes = {k: sorted(existing_nodes[k] - wanted_nodes[k]) for k in existing_nodes}
@@ -360,6 +355,25 @@ def sync_graph(
     counts.nodes_removed = sum(map(len, stale_nodes.values()))
     counts.relationships_removed = sum(map(len, stale_rels.values()))
     return counts
+
+
+def _write_batches(
+    runner: CypherRunner,
+    record: str,
+    stage: str,
+    batches: list[tuple[str, list[dict[str, Any]]]],
+    progress: Progress | None,
+) -> None:
+    """Run each (statement, rows) batch in its own write transaction, reporting rows done."""
+    total = sum(len(rows) for _, rows in batches)
+    done = 0
+    if progress:
+        progress(stage, 0, total)
+    for statement, rows in batches:
+        runner.write(statement, {"rows": rows, "record": record})
+        done += len(rows)
+        if progress:
+            progress(stage, done, total)
 
 
 def remove_record(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -86,19 +86,15 @@ _ARROW_TYPES: dict[PropType, pa.DataType] = {
 }
 
 
-def _ddl_type(prop_type: PropType) -> str:
-    return prop_type
-
-
 def schema_ddl() -> list[str]:
     """CREATE statements for the embedded store, from :mod:`graph.schema`."""
     statements = []
     for spec in NODES:
-        columns = ", ".join(f"{name} {_ddl_type(t)}" for name, t in spec.properties.items())
+        columns = ", ".join(f"{name} {t}" for name, t in spec.properties.items())
         statements.append(f"CREATE NODE TABLE {spec.label}({columns}, PRIMARY KEY (id))")
     for rel in RELS:
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
-        props = "".join(f", {name} {_ddl_type(t)}" for name, t in rel.properties.items())
+        props = "".join(f", {name} {t}" for name, t in rel.properties.items())
         statements.append(f"CREATE REL TABLE {rel.type}({pairs}{props})")
     return statements
 
@@ -379,12 +375,3 @@ def open_graph_store(kind: str = "embedded", path: Path | str | None = None) -> 
         store: GraphStore = open_neo4j_store()
         return store
     raise StoreError(f"unknown store '{kind}': use 'embedded' or 'neo4j'")
-
-
-@contextlib.contextmanager
-def open_store(path: Path | str | None = None) -> Iterator[EmbeddedStore]:
-    store = EmbeddedStore(path)
-    try:
-        yield store
-    finally:
-        store.close()
