@@ -390,7 +390,7 @@ def _scratch(paths: Paths, name: str) -> Path:
 
 
 def _setup_store_load(paths: Paths, spec: Mapping[str, Any]) -> Timed:
-    from graph.store import EmbeddedStore
+    from graph.stores import EmbeddedStore
 
     graph = _unpickle(paths.graph_pickle)
     target = _scratch(paths, "load")
@@ -404,7 +404,7 @@ def _setup_store_load(paths: Paths, spec: Mapping[str, Any]) -> Timed:
 
 def _setup_pipeline(paths: Paths, spec: Mapping[str, Any]) -> Timed:
     from graph.build import build_graph
-    from graph.store import EmbeddedStore
+    from graph.stores import EmbeddedStore
     from loaders import content_hash, load_record
 
     target = _scratch(paths, "pipeline")
@@ -451,7 +451,7 @@ def _setup_pipeline_gc_paused(paths: Paths, spec: Mapping[str, Any]) -> Timed:
 
 def _setup_findings(paths: Paths, spec: Mapping[str, Any]) -> Timed:
     findings = _require("graph.findings", "run_findings")
-    from graph.store import EmbeddedStore
+    from graph.stores import EmbeddedStore
 
     store = EmbeddedStore(paths.store)
     store.query("MATCH (r:Record) RETURN r.id")  # open the database outside the timing
@@ -519,7 +519,7 @@ def _setup_naive_load(paths: Paths, spec: Mapping[str, Any]) -> Timed:
     import ladybug
 
     from graph.schema import NODE_SPECS, REL_SPECS
-    from graph.store import schema_ddl
+    from graph.stores import schema_ddl
 
     graph = _unpickle(paths.graph_pickle)
     cap = float(spec.get("cap_s") or STAGE_TIMEOUT_S)
@@ -566,7 +566,7 @@ def _setup_naive_load(paths: Paths, spec: Mapping[str, Any]) -> Timed:
 def _setup_explorer_fetch(paths: Paths, spec: Mapping[str, Any]) -> Timed:
     """What the explorer does once per record: read the whole graph back from the store."""
     visual = _require("graph.visual", "graph_from_store")
-    from graph.store import EmbeddedStore
+    from graph.stores import EmbeddedStore
 
     store = EmbeddedStore(paths.store)
     store.query("MATCH (r:Record) RETURN r.id")
@@ -657,7 +657,7 @@ SETUPS: dict[str, Callable[[Paths, Mapping[str, Any]], Timed]] = {
 
 def _query_worker(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
     """Open the store, run the query once cold, then WARM_REPEATS times warm."""
-    from graph.store import EmbeddedStore
+    from graph.stores import EmbeddedStore
 
     kind, _, name = str(spec["stage"]).partition(":")
     if kind == "query":
@@ -732,7 +732,7 @@ def worker(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _generate(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
-    from graph.generate import generate_record, write_generated
+    from graph.synthetic import generate_record, write_generated
 
     started = time.perf_counter()
     data = generate_record(int(spec["size"]), int(spec["seed"]))
@@ -745,7 +745,7 @@ def _generate(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
 def _prepare(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
     """Pickles and a loaded store for the stages to start from; params for catalog queries."""
     from graph.build import build_graph
-    from graph.store import EmbeddedStore
+    from graph.stores import EmbeddedStore
     from loaders import content_hash, load_record
     from loaders.yaml_record import _parse, record_files
 
@@ -876,11 +876,11 @@ class Settings:
 
 
 PREPARED_FROM = (
-    "graph/generate.py",
-    "graph/model.py",
+    "graph/synthetic",
+    "graph/model",
     "graph/schema.py",
     "graph/build.py",
-    "graph/store.py",
+    "graph/stores/embedded.py",
     "loaders/yaml_record.py",
 )
 """The code whose output is cached per size (record, pickles, store): a change re-prepares."""
@@ -890,7 +890,10 @@ def _prepared_digest() -> str:
     digest = hashlib.sha256()
     for name in PREPARED_FROM:
         path = ROOT / name
-        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+        files = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            content = file.read_bytes() if file.exists() else b""
+            digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + content)
     return digest.hexdigest()[:16]
 
 

@@ -2,7 +2,7 @@
 
 A person types the query, so every failure (a refused write, a syntax error, the time limit) is
 an expected outcome shown as a message, never a stack trace. Writes are refused by
-:mod:`graph.readonly` before the query reaches the store.
+:mod:`graph.stores.readonly` before the query reaches the store.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pandas as pd
 
 from dashboard import data
 from dashboard.data import Loaded
-from graph.readonly import WriteRefused
-from graph.store import QueryResult, StoreError
+from graph.stores import QueryResult, StoreError
+from graph.stores.readonly import WriteRefused
 
 DEFAULT_TIMEOUT_S = 10
 MAX_TIMEOUT_S = 120

@@ -23,10 +23,11 @@ import streamlit as st
 
 from dashboard.locked_store import LockedStore
 from dashboard.settings import settings_from_env
+from graph import stores
 from graph.build import Graph
 from graph.model import Record
 from graph.queries import get_query
-from graph.store import (
+from graph.stores import (
     DEFAULT_TIMEOUT_MS,
     GraphStore,
     LoadReport,
@@ -110,7 +111,7 @@ def use_source(source: Source | None) -> None:
 @st.cache_resource(show_spinner=False)
 def _open_store(kind: str, db: str) -> LockedStore:
     if kind == "neo4j":
-        from graph.neo4j_store import open_neo4j_store
+        from graph.stores.neo4j_store import open_neo4j_store
 
         # Never prompt: the server has no terminal to ask in. NEO4J_PASSWORD or a clear error.
         neo4j: GraphStore = open_neo4j_store(prompt=None)
@@ -279,7 +280,7 @@ def ropa_formats() -> dict[str, str] | Unavailable:
     try:
         from graph.ropa import ROPA_MEDIA_TYPES
     except ImportError as exc:
-        return Unavailable(f"the ROPA export (graph/ropa.py) is not installed: {exc}")
+        return Unavailable(f"the ROPA export (graph/ropa/export.py) is not installed: {exc}")
     return dict(ROPA_MEDIA_TYPES)
 
 
@@ -336,3 +337,8 @@ class CachedQueries:
 
     def close(self) -> None:
         """Nothing to release: the shared store stays open for other sessions."""
+
+
+def label_counts(current: Loaded) -> dict[str, int]:
+    """Nodes per label of the loaded record, through the per-record query cache."""
+    return stores.label_counts(CachedQueries(current))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graph.build import Graph
-from graph.store import DEFAULT_TIMEOUT_MS, GraphStore, LoadReport, Progress, QueryResult
+from graph.stores import DEFAULT_TIMEOUT_MS, GraphStore, LoadReport, Progress, QueryResult
 
 RECORD_INFO_CYPHER = (
     "MATCH (r:Record) RETURN r.id AS id, r.name AS name, r.version AS version, "

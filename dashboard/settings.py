@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.store import default_store_path
+from graph.stores import default_store_path
 
 ENV_DB = "ROPAGRAPH_DB"
 """Embedded store file (the same variable the CLI's --db defaults to)."""

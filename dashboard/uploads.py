@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from graph.atomic import atomic_write_bytes
 from graph.build import build_graph
 from graph.model import Record
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 from loaders import Problem, RecordInvalid, content_hash, load_record
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

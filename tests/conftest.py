@@ -12,7 +12,7 @@ import yaml
 
 from graph.build import Graph, build_graph
 from graph.model import Record
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 from loaders import content_hash, load_record
 
 # Rich wraps tables at the terminal width (80 when there is none): give CLI tests room.

@@ -20,7 +20,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from graph.build import Graph
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 from tests.conftest import KYNEX, ROOT, minimal_record_data
 
 APP = ROOT / "dashboard" / "streamlit_app.py"
@@ -179,7 +179,7 @@ def test_a_finding_opens_its_element_in_the_explorer(kynex_env: EmbeddedStore) -
 
 
 def test_ropa_page_offers_every_format(kynex_env: EmbeddedStore) -> None:
-    pytest.importorskip("graph.ropa", reason="the ROPA export (graph/ropa.py) is absent")
+    pytest.importorskip("graph.ropa", reason="the ROPA export (graph/ropa/export.py) is absent")
     at = open_page("ropa")
     assert_clean(at)
     labels = " ".join(b.label for b in at.get("download_button"))
@@ -293,7 +293,7 @@ def test_the_app_keeps_working_while_the_cli_reloads_the_store(
 def test_ropa_documents_are_built_on_demand_for_the_loaded_record(
     kynex_env: EmbeddedStore,
 ) -> None:
-    pytest.importorskip("graph.ropa", reason="the ROPA export (graph/ropa.py) is absent")
+    pytest.importorskip("graph.ropa", reason="the ROPA export (graph/ropa/export.py) is absent")
     from dashboard import data
 
     current = data.loaded(data.default_source())
@@ -320,7 +320,7 @@ def test_pages_run_on_neo4j(
 ) -> None:
     if not os.environ.get("NEO4J_URI") or os.environ.get("NEO4J_PASSWORD") is None:
         pytest.skip("no Neo4j server: set NEO4J_URI and NEO4J_PASSWORD (see docs/neo4j.md)")
-    from graph.neo4j_store import open_neo4j_store
+    from graph.stores.neo4j_store import open_neo4j_store
 
     store = open_neo4j_store(prompt=None)
     other = store.query("MATCH (r:Record) WHERE r.id <> 'kynex' RETURN count(r) AS n").rows[0][0]

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import graph.cli_dashboard as cli_dashboard
+import graph.cli.dashboard as cli_dashboard
 from dashboard import settings
 from graph.cli import app
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 from tests.conftest import KYNEX, ROOT, minimal_record_data, write_record
 
 runner = CliRunner()

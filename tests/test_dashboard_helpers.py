@@ -21,7 +21,7 @@ from graph.build import Graph, build_graph, node_key
 from graph.model import Record
 from graph.queries import CATALOG
 from graph.reference import reference_by_id
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 from graph.visual import ViewFilter, to_visual, view
 from tests.conftest import minimal_record_data
 

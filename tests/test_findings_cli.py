@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from graph import cli
+import graph.cli.commands as cli
 from graph.cli import app
 from graph.findings import RULES, run_findings
 from graph.findings.markdown import rules_markdown
 from graph.findings.registry import CHECKS
-from graph.store import EmbeddedStore, QueryResult, StoreError
+from graph.stores import EmbeddedStore, QueryResult, StoreError
 from tests.conftest import ROOT, minimal_record_data
 
 runner = CliRunner()

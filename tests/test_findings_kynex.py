@@ -13,7 +13,7 @@ import pytest
 from graph.build import Graph, node_key
 from graph.findings import Finding, FindingsReport, Severity, run_findings
 from graph.queries import CATALOG
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 
 LATER = dt.date(2026, 6, 1)
 """A fixed date after every change the reference data records, so the tests do not age."""

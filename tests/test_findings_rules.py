@@ -18,7 +18,7 @@ import pytest
 
 from graph.build import build_graph
 from graph.findings import RULES, FindingsReport, Severity, run_findings
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 from loaders import load_record
 from tests.conftest import MINIMAL, minimal_record_data, write_record
 

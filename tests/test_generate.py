@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from graph.build import build_graph, counts_by_type
 from graph.cli import app
-from graph.generate import generate_record, record_files, single_file, write_generated
 from graph.model import Record, check_references
 from graph.reference import reference_by_id
+from graph.synthetic import generate_record, record_files, single_file, write_generated
 from loaders import load_record
 
 runner = CliRunner()

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from graph.cli import app
 from graph.model import LawfulBasisId, RecipientKind, TransferMechanismId
 from graph.ropa import export_ropa_bytes
-from graph.ropa_layout import H_ART6, H_BREACH, H_CATEGORIES, H_PURPOSE, H_SUBJECTS
+from graph.ropa.layout import H_ART6, H_BREACH, H_CATEGORIES, H_PURPOSE, H_SUBJECTS
 from loaders import RecordInvalid, load_record
-from loaders.ico_parse import parse_basis, parse_condition, parse_country, split_values
-from loaders.ico_xlsx import read_ico_xlsx
+from loaders.ico import read_ico_xlsx
+from loaders.ico.parse import parse_basis, parse_condition, parse_country, split_values
 
 runner = CliRunner()
 

@@ -17,8 +17,8 @@ import networkx as nx
 import pytest
 
 from graph.build import Graph, build_graph
-from graph.neo4j_export import ExportError, choose_array_delimiter, write_neo4j_csv
-from graph.neo4j_store import TAG_RECORD, TAG_UID, node_uid
+from graph.stores.neo4j_export import ExportError, choose_array_delimiter, write_neo4j_csv
+from graph.stores.neo4j_sync import TAG_RECORD, TAG_UID, node_uid
 from loaders import load_record
 from tests.conftest import minimal_record_data
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.neo4j_export import cypher_literal
+from graph.stores.neo4j_export import cypher_literal
 
 NASTY = [
     "it's",

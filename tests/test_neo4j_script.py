@@ -1,7 +1,7 @@
 """``export cypher``: the script is split as cypher-shell splits it and run statement by statement.
 
 The data statements run on a fresh ladybug database whose tables come from
-graph.store.schema_ddl() (plus the two tag columns Neo4j stores without a schema). The
+graph.stores.schema_ddl() (plus the two tag columns Neo4j stores without a schema). The
 constraint and index statements are Neo4j-only: ladybug has no CREATE CONSTRAINT and its CREATE
 INDEX means something else, so those two kinds are checked for shape but not run.
 """
@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from graph.build import Graph, build_graph
-from graph.neo4j_export import cypher_script, script_statements
 from graph.queries import CATALOG
+from graph.stores.neo4j_export import cypher_script, script_statements
 from loaders import load_record
 from tests.conftest import minimal_record_data
 from tests.test_neo4j_support import (

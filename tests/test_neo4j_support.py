@@ -16,9 +16,9 @@ from typing import Any
 import ladybug
 import pytest
 
-from graph.neo4j_store import TAG_RECORD, TAG_UID
 from graph.schema import NODES, RELS
-from graph.store import EmbeddedStore, schema_ddl
+from graph.stores import EmbeddedStore, schema_ddl
+from graph.stores.neo4j_sync import TAG_RECORD, TAG_UID
 
 KYNEX_PARAMS: dict[str, dict[str, str]] = {
     "what-goes-to": {"recipient": "mailchimp"},

@@ -13,14 +13,8 @@ from typing import Any
 import pytest
 
 from graph.build import Graph, build_graph
-from graph.neo4j_store import (
-    TAG_RECORD,
-    TAG_UID,
-    node_batches,
-    remove_record,
-    sync_graph,
-)
 from graph.queries import CATALOG
+from graph.stores.neo4j_sync import TAG_RECORD, TAG_UID, node_batches, remove_record, sync_graph
 from loaders import load_record
 from tests.conftest import minimal_record_data
 from tests.test_neo4j_support import KYNEX_PARAMS, LadybugRunner, read_only, snapshot
@@ -220,7 +214,7 @@ def test_progress_reports_every_stage_to_completion(tmp_path: Path, make_record:
 
 
 def test_a_graph_without_one_record_node_is_refused(tmp_path: Path, kynex_graph: Graph) -> None:
-    from graph.store import StoreError
+    from graph.stores import StoreError
 
     graph = kynex_graph.copy()
     graph.remove_node("Record:kynex")

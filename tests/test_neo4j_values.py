@@ -14,7 +14,8 @@ from neo4j.spatial import CartesianPoint
 from neo4j.time import Date, DateTime, Duration
 
 from graph.build import Graph
-from graph.neo4j_store import TAG_RECORD, TAG_UID, node_uid, plain
+from graph.stores.neo4j_store import plain
+from graph.stores.neo4j_sync import TAG_RECORD, TAG_UID, node_uid
 
 
 def driver_node(graph: DriverGraph, number: int, label: str, props: dict[str, Any]) -> Node:

@@ -11,7 +11,7 @@ import pytest
 from graph.model import Record
 from graph.queries import CATALOG, get_query
 from graph.reference import reference_by_id
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 
 
 def run(store: EmbeddedStore, name: str, **params: str) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.readonly import WriteRefused, check_read_only
+from graph.stores.readonly import WriteRefused, check_read_only
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from graph.cli import app
-from graph.ropa_layout import MAIN_SHEET
+from graph.ropa.layout import MAIN_SHEET
 from loaders import content_hash, load_record
 from tests.conftest import KYNEX
 

@@ -22,7 +22,8 @@ from graph.ropa import (
     export_ropa_bytes,
     format_for,
 )
-from graph.ropa_layout import (
+from graph.ropa.build import build_document
+from graph.ropa.layout import (
     H_ART6,
     H_BREACH,
     H_CONSENT_RECORD,
@@ -34,7 +35,6 @@ from graph.ropa_layout import (
     RECIPIENT_HEADINGS,
     RECIPIENTS_SHEET,
 )
-from graph.ropa_model import build_document
 from loaders import content_hash, load_record
 from tests.conftest import KYNEX, minimal_record_data
 

@@ -40,8 +40,8 @@ from graph.model import (
     check_references,
 )
 from graph.ropa import export_ropa_bytes
-from loaders.ico_parse import same_name
-from loaders.ico_xlsx import read_ico_xlsx
+from loaders.ico import read_ico_xlsx
+from loaders.ico.parse import same_name
 
 DAY = dt.date(2026, 3, 1)
 INTERESTS = (LawfulBasisId.legitimate_interests, LawfulBasisId.recognised_legitimate_interest)

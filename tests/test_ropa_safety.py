@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.ropa import export_ropa_bytes
-from graph.ropa_layout import H_RECIPIENTS, H_SUBJECTS, MAIN_SHEET
+from graph.ropa.layout import H_RECIPIENTS, H_SUBJECTS, MAIN_SHEET
 from graph.spreadsheet_safety import FORMULA_TRIGGERS, neutralise_cell, restore_cell
 from loaders import load_record
-from loaders.ico_xlsx import read_ico_xlsx
+from loaders.ico import read_ico_xlsx
 from tests.conftest import minimal_record_data
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click me")'

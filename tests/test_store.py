@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from graph.build import Graph, build_graph
-from graph.readonly import WriteRefused
-from graph.store import EmbeddedStore, StoreError, label_counts
+from graph.stores import EmbeddedStore, StoreError, label_counts
+from graph.stores.readonly import WriteRefused
 from loaders import load_record
 
 
@@ -156,7 +156,7 @@ def test_results_are_plain_json_values(kynex_store: EmbeddedStore) -> None:
 
 
 def test_default_path_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from graph.store import default_store_path
+    from graph.stores import default_store_path
 
     monkeypatch.setenv("ROPAGRAPH_DB", str(tmp_path / "x.lbug"))
     assert default_store_path() == tmp_path / "x.lbug"

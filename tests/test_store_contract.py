@@ -21,8 +21,8 @@ import pytest
 
 from graph.build import Graph, build_graph
 from graph.queries import CATALOG
-from graph.readonly import WriteRefused
-from graph.store import EmbeddedStore, GraphStore
+from graph.stores import EmbeddedStore, GraphStore
+from graph.stores.readonly import WriteRefused
 from loaders import load_record
 from tests.conftest import minimal_record_data
 from tests.test_neo4j_support import KYNEX_PARAMS
@@ -44,7 +44,7 @@ def _require_neo4j() -> None:
 def neo4j_kynex(kynex_graph: Graph) -> Iterator[Any]:
     """Kynex pushed into the Neo4j database named by NEO4J_*; removed again at the end."""
     _require_neo4j()
-    from graph.neo4j_store import open_neo4j_store
+    from graph.stores.neo4j_store import open_neo4j_store
 
     store = open_neo4j_store(prompt=None)
     other = store.query(
@@ -83,7 +83,8 @@ def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Grap
         embedded.close()
         return
     _require_neo4j()
-    from graph.neo4j_store import open_neo4j_store, record_id
+    from graph.stores.neo4j_store import open_neo4j_store
+    from graph.stores.neo4j_sync import record_id
 
     neo = open_neo4j_store(prompt=None)
     pushed: set[str] = set()
@@ -394,7 +395,8 @@ def test_an_element_removed_from_the_record_disappears(
 @pytest.mark.neo4j
 def test_a_second_record_is_untouched_by_syncing_the_first(make_record: Any) -> None:
     _require_neo4j()
-    from graph.neo4j_store import open_neo4j_store, record_id
+    from graph.stores.neo4j_store import open_neo4j_store
+    from graph.stores.neo4j_sync import record_id
 
     store = open_neo4j_store(prompt=None)
     first, second = test_record(make_record), test_record(make_record)

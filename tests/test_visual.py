@@ -1,4 +1,4 @@
-"""graph/visual.py: what the explorer draws — filters, neighbourhoods, aggregation, escaping."""
+"""graph/visual/: what the explorer draws — filters, neighbourhoods, aggregation, escaping."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from graph.build import Graph, build_graph, counts_by_label, counts_by_type, node_key
 from graph.model import Record
 from graph.schema import NODE_SPECS
-from graph.store import EmbeddedStore
+from graph.stores import EmbeddedStore
 from graph.visual import (
     STYLE,
     ViewFilter,

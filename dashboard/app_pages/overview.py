@@ -7,7 +7,6 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import data, findings_view, page_queries, tables, widgets
-from graph.store import label_counts
 
 TOP_FINDINGS = 5
 
@@ -78,7 +77,7 @@ def main() -> None:
     )
     _controller(current)
 
-    counts = label_counts(data.CachedQueries(current))
+    counts = data.label_counts(current)
     transfers = data.catalog(current, "third-country-transfers")
     n_transfers, countries = tables.count_transfers(transfers)
     metrics = st.columns(5)

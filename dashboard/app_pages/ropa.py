@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from dashboard import data, widgets
-from graph.store import label_counts
 
 if TYPE_CHECKING:
     from graph.findings import FindingsReport
@@ -37,7 +36,7 @@ def _on_click(
 
 def _preview(current: data.Loaded, findings: FindingsReport | None) -> None:
     st.subheader("Preview")
-    activities = label_counts(data.CachedQueries(current)).get("Activity", 0)
+    activities = data.label_counts(current).get("Activity", 0)
     if activities > PREVIEW_MAX_ACTIVITIES and not st.toggle(
         f"Build a preview of all {activities:,} activities (takes a while)",
         value=False,

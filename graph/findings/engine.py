@@ -12,7 +12,7 @@ from graph.findings.catalog import RULE_TEXTS, RULES
 from graph.findings.law import ControllerFacts, Law
 from graph.findings.model import Finding, FindingsReport, sort_key
 from graph.findings.registry import CHECKS, Row, RuleRun
-from graph.store import GraphStore
+from graph.stores import GraphStore
 
 CONTROLLER_CYPHER = """
 MATCH (c:Controller)

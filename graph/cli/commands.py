@@ -1,0 +1,378 @@
+"""The ``ropagraph`` command line: a small CLI over the library in graph/ and loaders/.
+
+Exit codes: 0 ok, 1 invalid record / refused or failed query, 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph.build import build_graph, counts_by_label, counts_by_type
+from graph.model import Record
+from graph.queries import CATALOG, get_query
+from graph.stores import (
+    EmbeddedStore,
+    GraphStore,
+    LoadReport,
+    QueryResult,
+    StoreError,
+    open_graph_store,
+)
+from graph.stores.readonly import WriteRefused
+from loaders import RecordInvalid, content_hash, load_record
+
+app = typer.Typer(
+    name="ropagraph",
+    help="A knowledge graph of your organisation's personal-data processing (GDPR Art 30).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+RecordArg = Annotated[
+    Path, typer.Argument(help="The record: a YAML file or a folder of YAML files.")
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Embedded store file (default: $ROPAGRAPH_DB or the user data folder).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print a JSON list of objects keyed by column name.")
+]
+StoreOpt = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        help="Which store to query: 'embedded' (default) or 'neo4j' (uses NEO4J_* variables).",
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def report_invalid(exc: RecordInvalid) -> typer.Exit:
+    table = Table(title=f"{len(exc.problems)} problem(s) in the record", show_lines=False)
+    for column in ("where", "field", "problem", "suggestion"):
+        table.add_column(column, overflow="fold")
+    for p in exc.problems:
+        table.add_row(p.where(), p.field or "", p.message, p.suggestion or "")
+    err.print(table)
+    return typer.Exit(1)
+
+
+def read_record(path: Path) -> Record:
+    try:
+        return load_record(path)
+    except RecordInvalid as exc:
+        raise report_invalid(exc) from None
+
+
+def open_store(kind: str, db: Path | None) -> GraphStore:
+    """The store named by ``--store``; each backend reads its own settings."""
+    if kind not in ("embedded", "neo4j"):
+        raise fail(f"unknown store '{kind}': use 'embedded' or 'neo4j'", 2)
+    try:
+        return open_graph_store(kind, db)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+
+
+def print_result(result: QueryResult, as_json: bool, title: str | None = None) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(result.records(), ensure_ascii=False, indent=2, default=str))
+        sys.stdout.write("\n")
+        return
+    table = Table(title=title, show_lines=False)
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_cell(v) for v in row))
+    out.print(table)
+    out.print(f"[dim]{len(result.rows)} row(s) in {result.elapsed_ms:.0f} ms[/]")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool = False) -> bool:
+    """Validate ``path`` and load it into ``store``; False when it was already loaded."""
+    record = read_record(path)
+    digest = content_hash(path)
+    if not force and store.exists():
+        try:
+            info = store.record_info()
+        except StoreError:
+            info = None
+        if info and info.get("contentHash") == digest:
+            if not quiet:
+                out.print(f"{store.path} already holds this record ({digest[:12]}); nothing to do.")
+            return False
+    graph = build_graph(record, digest)
+    report: LoadReport
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    ) as progress:
+        task = progress.add_task("loading", total=1)
+
+        def step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=f"loading {stage}", completed=done, total=total)
+
+        report = store.load(graph, step)
+    if not quiet:
+        out.print(
+            f"Loaded [bold]{record.record.name}[/] into {report.path}: {report.nodes} nodes, "
+            f"{report.relationships} relationships in {report.seconds:.2f} s."
+        )
+    return True
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@app.command()
+def validate(path: RecordArg) -> None:
+    """Check a record: YAML syntax, fields, vocabularies, ids and cross-references."""
+    record = read_record(path)
+    graph = build_graph(record)
+    counts = ", ".join(f"{n} {k}" for k, n in counts_by_label(graph).items())
+    out.print(f"[green]✓[/] {path} is a valid record: {counts}.")
+
+
+@app.command()
+def load(
+    path: RecordArg,
+    db: DbOpt = None,
+    force: Annotated[
+        bool, typer.Option(help="Rebuild even if the store holds this record.")
+    ] = False,
+) -> None:
+    """Validate a record and load it into the embedded store (replacing what it held).
+
+    The new database is built beside the old one and swapped in: a failed load leaves the
+    previous store intact, and running dashboards pick up the new one.
+    """
+    store = EmbeddedStore(db)
+    try:
+        load_into(store, path, force=force)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+@app.command()
+def queries(as_json: JsonOpt = False) -> None:
+    """List the query catalog: name, the question it answers, its parameters."""
+    if as_json:
+        items = [
+            {
+                "name": q.name,
+                "group": q.group,
+                "question": q.question,
+                "params": q.params,
+                "cypher": q.cypher.strip(),
+            }
+            for q in CATALOG.values()
+        ]
+        sys.stdout.write(json.dumps(items, indent=2) + "\n")
+        return
+    table = Table(title="Query catalog")
+    for column in ("name", "group", "question", "parameters"):
+        table.add_column(column, overflow="fold")
+    for q in CATALOG.values():
+        params = "\n".join(f"{k}: {v}" for k, v in q.params.items())
+        table.add_row(q.name, q.group, q.question, params)
+    out.print(table)
+
+
+def _parse_params(items: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise fail(f"--param '{item}' must be NAME=VALUE", 2)
+        name, value = item.split("=", 1)
+        params[name.strip()] = value
+    return params
+
+
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="NAME=VALUE, repeatable.", show_default=False),
+]
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A catalog query (see 'ropagraph queries').")],
+    param: ParamOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+    store_kind: StoreOpt = "embedded",
+    show_cypher: Annotated[
+        bool, typer.Option("--show-cypher", help="Print the Cypher too.")
+    ] = False,
+) -> None:
+    """Run a named catalog query against the store."""
+    try:
+        q = get_query(name)
+        params = q.bind(_parse_params(param or []))
+    except (KeyError, ValueError) as exc:
+        raise fail(str(exc.args[0]), 2) from None
+    if show_cypher:
+        err.print(q.cypher.strip(), highlight=False)
+    store = open_store(store_kind, db)
+    try:
+        print_result(store.query(q.cypher, params), as_json, title=q.question)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+@app.command()
+def cypher(
+    statement: Annotated[str, typer.Argument(help="Read-only Cypher; '-' reads standard input.")],
+    param: ParamOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+    store_kind: StoreOpt = "embedded",
+    timeout: Annotated[float, typer.Option(help="Time limit in seconds.")] = 30.0,
+) -> None:
+    """Run your own read-only Cypher (CREATE, MERGE, SET, DELETE, … are refused)."""
+    text = sys.stdin.read() if statement == "-" else statement
+    store = open_store(store_kind, db)
+    try:
+        result = store.query(text, _parse_params(param or []), timeout_ms=int(timeout * 1000))
+        print_result(result, as_json)
+    except WriteRefused as exc:
+        raise fail(str(exc)) from None
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+@app.command()
+def schema(
+    graph: Annotated[
+        bool, typer.Option("--graph", help="Print the graph schema (Markdown) instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the record format (for editors), or the graph schema."""
+    if graph:
+        from graph.docs import graph_schema_markdown
+
+        sys.stdout.write(graph_schema_markdown())
+        return
+    sys.stdout.write(json.dumps(Record.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def info(db: DbOpt = None) -> None:
+    """Which record the store holds, when it was loaded, and its size."""
+    from graph.stores import label_counts
+
+    store = EmbeddedStore(db)
+    try:
+        details = store.record_info()
+        if details is None:
+            raise fail(f"no store at {store.path}: run 'ropagraph load RECORD' first")
+        for key, value in details.items():
+            out.print(f"[bold]{key}[/]: {value}")
+        for label, n in label_counts(store).items():
+            out.print(f"  {label}: {n}")
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+@app.command()
+def summary(path: RecordArg, db: DbOpt = None) -> None:
+    """Load a record and print its lawful-basis and transfer summaries."""
+    store = EmbeddedStore(db)
+    try:
+        load_into(store, path, quiet=True)
+        record = store.record_info() or {}
+        out.rule(f"[bold]{record.get('name', path)}[/]")
+        for name in ("basis-summary", "activities-without-basis", "third-country-transfers"):
+            q = CATALOG[name]
+            print_result(store.query(q.cypher), False, title=q.question)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+
+
+@app.command()
+def stats(path: RecordArg) -> None:
+    """Counts of nodes per label and relationships per type, straight from the record."""
+    graph = build_graph(read_record(path))
+    for title, counts in (
+        ("nodes", counts_by_label(graph)),
+        ("relationships", counts_by_type(graph)),
+    ):
+        table = Table(title=title)
+        table.add_column("kind")
+        table.add_column("count", justify="right")
+        for key, n in counts.items():
+            table.add_row(key, str(n))
+        out.print(table)
+
+
+export_app = typer.Typer(
+    help="Export the record: ROPA documents, Neo4j import files.", no_args_is_help=True
+)
+import_app = typer.Typer(help="Import a record from other formats.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+
+# Feature modules add their commands here. Each defines register(cli), where cli is this module
+# (app, export_app, import_app and the helpers above).
+def _register_feature_commands() -> None:
+    from graph.cli import dashboard, findings, generate, neo4j, ropa
+
+    this = sys.modules[__name__]
+    for feature in (neo4j, dashboard, generate, ropa, findings):
+        feature.register(this)
+
+
+_register_feature_commands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""The processing activity, the whole :class:`Record`, and the cross-reference check that ties
+ids together (with "did you mean" suggestions)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+)
+
+from graph.model.base import Element, Identified, Slug, Text, _one_or_many
+from graph.model.elements import (
+    BasisClaim,
+    ChildrenRule,
+    ConditionClaim,
+    ConsentWithdrawal,
+    Controller,
+    CriminalOffenceBasis,
+    DataCategory,
+    DataSubject,
+    Disclosure,
+    Dpia,
+    Procedure,
+    Recipient,
+    RetentionRule,
+    SecurityMeasure,
+    Source,
+    System,
+)
+from graph.model.vocabulary import ActivityRole
+
+
+class Activity(Identified):
+    business_function: str | None = None
+    role: ActivityRole = ActivityRole.controller
+    purposes: Annotated[list[Text], BeforeValidator(_one_or_many)] = Field(min_length=1)
+    data_subjects: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list
+    )
+    data_categories: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list
+    )
+    sources: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(default_factory=list)
+    lawful_bases: Annotated[list[BasisClaim], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list
+    )
+    special_category_conditions: Annotated[list[ConditionClaim], BeforeValidator(_one_or_many)] = (
+        Field(default_factory=list)
+    )
+    criminal_offence_basis: CriminalOffenceBasis | None = None
+    recipients: Annotated[list[Disclosure], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list
+    )
+    retention: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list, description="Retention rule ids."
+    )
+    systems: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(default_factory=list)
+    security_measures: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list
+    )
+    consent_withdrawal: ConsentWithdrawal | None = None
+    dpia: Dpia | None = None
+    direct_marketing: bool = Field(
+        default=False, description="True when the activity sends direct marketing."
+    )
+    automated_decision_making: str | None = Field(
+        default=None, description="Automated decisions or profiling, described; None if none."
+    )
+    children: ChildrenRule | None = None
+
+
+# --------------------------------------------------------------------------- the record
+
+
+class RecordInfo(Element):
+    id: Slug
+    name: Text
+    version: str | None = None
+    source_documents: list[str] = Field(default_factory=list)
+
+
+class Record(BaseModel):
+    """A whole record of processing. Cross-references are checked by :func:`check_references`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record: RecordInfo
+    controller: Controller
+    activities: list[Activity] = Field(min_length=1)
+    data_categories: list[DataCategory] = Field(default_factory=list)
+    data_subjects: list[DataSubject] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    recipients: list[Recipient] = Field(default_factory=list)
+    systems: list[System] = Field(default_factory=list)
+    security_measures: list[SecurityMeasure] = Field(default_factory=list)
+    retention_rules: list[RetentionRule] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+
+
+# The collections that hold identified elements, and what kind of id each activity field names.
+COLLECTIONS: dict[str, type[Identified]] = {
+    "activities": Activity,
+    "data_categories": DataCategory,
+    "data_subjects": DataSubject,
+    "sources": Source,
+    "recipients": Recipient,
+    "systems": System,
+    "security_measures": SecurityMeasure,
+    "retention_rules": RetentionRule,
+    "procedures": Procedure,
+}
+
+
+class ReferenceProblem(BaseModel):
+    """A cross-reference or uniqueness problem: path into the merged record, message, hint."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    suggestion: str | None = None
+
+
+def _near(value: str, candidates: list[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.5)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def check_references(record: Record) -> list[ReferenceProblem]:
+    """Every id unique in its collection, every cross-reference resolving. All problems at once."""
+    problems: list[ReferenceProblem] = []
+    ids: dict[str, list[str]] = {}
+    for collection in COLLECTIONS:
+        elements: list[Identified] = getattr(record, collection)
+        ids[collection] = [e.id for e in elements]
+        counts = Counter(ids[collection])
+        seen: set[str] = set()
+        for index, element in enumerate(elements):
+            if counts[element.id] > 1 and element.id in seen:
+                problems.append(
+                    ReferenceProblem(
+                        loc=(collection, index, "id"),
+                        message=f"duplicate id '{element.id}' in {collection}",
+                        suggestion="give each element its own id",
+                    )
+                )
+            seen.add(element.id)
+
+    def check(loc: tuple[str | int, ...], value: str, collection: str) -> None:
+        if value not in ids[collection]:
+            near = _near(value, ids[collection])
+            known = ", ".join(sorted(ids[collection])[:8]) or "none defined"
+            problems.append(
+                ReferenceProblem(
+                    loc=loc,
+                    message=f"'{value}' is not a known id in {collection}",
+                    suggestion=near or f"known ids: {known}",
+                )
+            )
+
+    for i, act in enumerate(record.activities):
+        base: tuple[str | int, ...] = ("activities", i)
+        for field, collection in (
+            ("data_subjects", "data_subjects"),
+            ("data_categories", "data_categories"),
+            ("sources", "sources"),
+            ("retention", "retention_rules"),
+            ("systems", "systems"),
+            ("security_measures", "security_measures"),
+        ):
+            for j, value in enumerate(getattr(act, field)):
+                check((*base, field, j), value, collection)
+        for j, disclosure in enumerate(act.recipients):
+            check((*base, "recipients", j, "recipient"), disclosure.recipient, "recipients")
+            for k, cat in enumerate(disclosure.data_categories or []):
+                check((*base, "recipients", j, "data_categories", k), cat, "data_categories")
+                if cat not in act.data_categories and cat in ids["data_categories"]:
+                    problems.append(
+                        ReferenceProblem(
+                            loc=(*base, "recipients", j, "data_categories", k),
+                            message=f"'{cat}' is disclosed but not among the activity's "
+                            "data_categories",
+                            suggestion=f"add '{cat}' to activities[{i}].data_categories",
+                        )
+                    )
+    for i, source in enumerate(record.sources):
+        for j, cat in enumerate(source.data_categories):
+            check(("sources", i, "data_categories", j), cat, "data_categories")
+    for i, recipient in enumerate(record.recipients):
+        for j, sub in enumerate(recipient.sub_processors):
+            check(("recipients", i, "sub_processors", j), sub, "recipients")
+    return problems

@@ -1,0 +1,312 @@
+"""Graph stores: where the built graph lives so people can ask it questions in Cypher.
+
+A store is a rebuildable cache of the record, never the record itself. The embedded store
+(ladybug, the maintained fork of Kùzu) needs no server. Loading builds a complete new database
+beside the live one and swaps it in with an atomic rename, which gives three guarantees at once:
+a failed load leaves the previous store intact, loading twice gives the same store, and readers
+(a running dashboard, another CLI) never meet a half-written database or a writer's lock —
+they keep reading the old file until they notice the swap and reopen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from graph.build import Graph
+from graph.gcpause import gc_paused
+from graph.schema import NODES, RELS, PropType
+from graph.stores.base import (
+    DEFAULT_TIMEOUT_MS,
+    LoadReport,
+    Progress,
+    QueryResult,
+    StoreError,
+    default_store_path,
+)
+from graph.stores.readonly import check_read_only
+
+_ARROW_TYPES: dict[PropType, pa.DataType] = {
+    "STRING": pa.string(),
+    "INT64": pa.int64(),
+    "BOOLEAN": pa.bool_(),
+    "STRING[]": pa.list_(pa.string()),
+}
+
+
+def schema_ddl() -> list[str]:
+    """CREATE statements for the embedded store, from :mod:`graph.schema`."""
+    statements = []
+    for spec in NODES:
+        columns = ", ".join(f"{name} {t}" for name, t in spec.properties.items())
+        statements.append(f"CREATE NODE TABLE {spec.label}({columns}, PRIMARY KEY (id))")
+    for rel in RELS:
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in rel.endpoints)
+        props = "".join(f", {name} {t}" for name, t in rel.properties.items())
+        statements.append(f"CREATE REL TABLE {rel.type}({pairs}{props})")
+    return statements
+
+
+def _plain(value: Any) -> Any:
+    """Store values as plain JSON-able Python: nodes and relationships become dicts."""
+    if isinstance(value, dict):
+        if "_LABEL" in value and ("_SRC" in value or "_DST" in value):
+            out = {"_type": value["_LABEL"]}
+            out.update(
+                {k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None}
+            )
+            return out
+        if "_LABEL" in value:
+            out = {"_label": value["_LABEL"]}
+            out.update(
+                {k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None}
+            )
+            return out
+        if "_NODES" in value and "_RELS" in value:
+            return {
+                "nodes": [_plain(n) for n in value["_NODES"]],
+                "relationships": [_plain(r) for r in value["_RELS"]],
+            }
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+class EmbeddedStore:
+    """The default store: an embedded ladybug database file, read through a read-only handle."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self._db: Any = None
+        self._conn: Any = None
+        self._opened_stat: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, graph: Graph, progress: Progress | None = None) -> LoadReport:
+        """Replace the store's contents with ``graph``, atomically."""
+        import ladybug
+
+        started = time.perf_counter()
+        stages: dict[str, float] = {}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
+        _remove_database(building)
+        total = len(NODES) + len(RELS)
+        done = 0
+        try:
+            t0 = time.perf_counter()
+            with gc_paused():
+                tables = _arrow_tables(graph)
+            stages["prepare"] = time.perf_counter() - t0
+            db = ladybug.Database(str(building))
+            conn = ladybug.Connection(db)
+            try:
+                for statement in schema_ddl():
+                    conn.execute(statement)
+                t0 = time.perf_counter()
+                for spec in NODES:
+                    table = tables.nodes[spec.label]
+                    if table.num_rows:
+                        _copy(conn, spec.label, table, None)
+                    done += 1
+                    if progress:
+                        progress(f"nodes {spec.label}", done, total)
+                stages["copy nodes"] = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                for rel in RELS:
+                    for pair in rel.endpoints:
+                        table = tables.rels[(rel.type, pair)]
+                        if table.num_rows:
+                            _copy(conn, rel.type, table, pair if len(rel.endpoints) > 1 else None)
+                    done += 1
+                    if progress:
+                        progress(f"relationships {rel.type}", done, total)
+                stages["copy relationships"] = time.perf_counter() - t0
+            finally:
+                conn.close()
+                db.close()
+            self._release()
+            os.replace(building, self.path)
+            _remove_sidecars(self.path)
+        except RuntimeError as exc:  # ladybug reports every database failure as RuntimeError
+            _remove_database(building)
+            raise StoreError(f"load failed; the previous store is unchanged: {exc}") from exc
+        except BaseException:
+            _remove_database(building)
+            raise
+        return LoadReport(
+            path=str(self.path),
+            nodes=graph.number_of_nodes(),
+            relationships=graph.number_of_edges(),
+            seconds=time.perf_counter() - started,
+            stages=stages,
+        )
+
+    # ------------------------------------------------------------------ reading
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _connection(self) -> Any:
+        import ladybug
+
+        if not self.path.exists():
+            raise StoreError(
+                f"no store at {self.path}: load a record first ('ropagraph load RECORD')"
+            )
+        stat = self.path.stat()
+        current = (stat.st_ino, stat.st_mtime_ns)
+        if self._conn is None or current != self._opened_stat:
+            self._release()  # a load swapped a new database in: read the new one
+            try:
+                self._db = ladybug.Database(str(self.path), read_only=True)
+                self._conn = ladybug.Connection(self._db)
+            except RuntimeError as exc:
+                raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+            self._opened_stat = current
+        return self._conn
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    ) -> QueryResult:
+        """Run read-only Cypher with parameters; write clauses are refused before running."""
+        check_read_only(cypher)
+        conn = self._connection()
+        conn.set_query_timeout(timeout_ms)
+        started = time.perf_counter()
+        try:
+            result = conn.execute(cypher, dict(params or {}))
+        except RuntimeError as exc:
+            message = str(exc)
+            if "interrupted" in message.lower() or "timeout" in message.lower():
+                raise StoreError(
+                    f"query stopped after the {timeout_ms / 1000:g} s time limit"
+                ) from exc
+            raise StoreError(message) from exc
+        if isinstance(result, list):  # several statements: keep the last result
+            result = result[-1]
+        try:
+            columns = list(result.get_column_names())
+            rows = [[_plain(v) for v in row] for row in result.get_all()]
+        finally:
+            result.close()
+        return QueryResult(columns, rows, (time.perf_counter() - started) * 1000)
+
+    def record_info(self) -> dict[str, Any] | None:
+        """The Record node of the loaded graph (what was loaded, from which content hash)."""
+        if not self.path.exists():
+            return None
+        result = self.query(
+            "MATCH (r:Record) RETURN r.id AS id, r.name AS name, r.version AS version, "
+            "r.contentHash AS contentHash"
+        )
+        records = result.records()
+        if not records:
+            return None
+        info = records[0]
+        info["loadedAt"] = time.strftime(
+            "%Y-%m-%d %H:%M:%S", time.localtime(self.path.stat().st_mtime)
+        )
+        info["path"] = str(self.path)
+        return info
+
+    def _release(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                self._db.close()
+        self._conn = self._db = None
+        self._opened_stat = None
+
+    def close(self) -> None:
+        self._release()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _copy(conn: Any, table_name: str, table: pa.Table, pair: tuple[str, str] | None) -> None:
+    # ladybug resolves the local variable name in COPY ... FROM <name>.
+    arrow_table = table  # noqa: F841 - referenced by name inside the COPY statement
+    if pair is None:
+        conn.execute(f"COPY {table_name} FROM arrow_table")
+    else:
+        conn.execute(f"COPY {table_name} FROM arrow_table (from='{pair[0]}', to='{pair[1]}')")
+
+
+@dataclass
+class _Tables:
+    nodes: dict[str, pa.Table]
+    rels: dict[tuple[str, tuple[str, str]], pa.Table]
+
+
+def _arrow_tables(graph: Graph) -> _Tables:
+    """Column-wise Arrow tables per label and per relationship endpoint pair."""
+    by_label: dict[str, list[dict[str, Any]]] = {spec.label: [] for spec in NODES}
+    for _, data in graph.nodes(data=True):
+        by_label[data["label"]].append(data)
+    nodes = {}
+    for spec in NODES:
+        rows = by_label[spec.label]
+        nodes[spec.label] = pa.table(
+            {
+                name: pa.array([row.get(name) for row in rows], type=_ARROW_TYPES[t])
+                for name, t in spec.properties.items()
+            }
+        )
+    by_rel: dict[tuple[str, tuple[str, str]], list[tuple[str, str, dict[str, Any]]]] = {
+        (rel.type, pair): [] for rel in RELS for pair in rel.endpoints
+    }
+    labels = dict(graph.nodes(data="label"))
+    for source, target, data in graph.edges(data=True):
+        pair = (labels[source], labels[target])
+        by_rel[(data["type"], pair)].append(
+            (graph.nodes[source]["id"], graph.nodes[target]["id"], data)
+        )
+    rels = {}
+    for rel in RELS:
+        for pair in rel.endpoints:
+            items = by_rel[(rel.type, pair)]
+            columns: dict[str, pa.Array] = {
+                "from": pa.array([s for s, _, _ in items], type=pa.string()),
+                "to": pa.array([t for _, t, _ in items], type=pa.string()),
+            }
+            for name, t in rel.properties.items():
+                columns[name] = pa.array([d.get(name) for _, _, d in items], type=_ARROW_TYPES[t])
+            rels[(rel.type, pair)] = pa.table(columns)
+    return _Tables(nodes, rels)
+
+
+def _remove_sidecars(path: Path) -> None:
+    for suffix in (".wal", ".shadow", ".lock"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
+def _remove_database(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+        path.unlink()
+    if path.is_dir():
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+    _remove_sidecars(path)

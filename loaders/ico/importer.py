@@ -1,0 +1,418 @@
+"""Import a record of processing kept in the UK ICO controller-template spreadsheet.
+
+Most DPOs keep their record in the ICO's "Documentation template for controllers"; this turns
+such a workbook into a ropagraph YAML record, so a team can move without retyping. The table is
+found by its headings (any row, any sheet, case/space/punctuation-insensitive, optional columns
+may be missing or extra), the controller block above it is read when present, and every value
+becomes an element with ``ref: "<file> row N"``. Anything that cannot be mapped is reported with
+sheet, row and column, all at once; nothing is written unless the whole record validates.
+
+Workbooks written by ropagraph (they have a "Provenance" sheet) are read back exactly: their
+multi-valued cells are split on new lines only, and the "Recipients" sheet supplies each
+recipient's kind, country, contract and transfers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from graph.atomic import atomic_directory, atomic_path
+from graph.model import (
+    RecipientKind,
+    Record,
+    check_references,
+)
+from graph.ropa.layout import (
+    CATEGORY_ONLY,
+    H_CATEGORIES,
+    H_PURPOSE,
+    H_SUBJECTS,
+    PARTY_CONTROLLER,
+    PARTY_DPO,
+    PARTY_REPRESENTATIVE,
+    PROVENANCE_HEADINGS,
+    RECIPIENT_HEADINGS,
+    ROLE_NOT_STATED,
+)
+from loaders.ico.activity import _ActivityReader
+from loaders.ico.parse import (
+    Unrecognised,
+    normalise,
+    parse_country,
+    parse_mechanism,
+    parse_yes_no,
+    same_name,
+    slugify,
+)
+from loaders.ico.rows import RECORD_FILE, _Provenance, _Row
+from loaders.ico.workbook import (
+    MIN_HEADINGS,
+    Sheet,
+    contact_fields,
+    controller_block,
+    find_header,
+    find_table,
+    read_sheets,
+    refuse,
+    transpose,
+)
+from loaders.problems import Problem, RecordInvalid
+from loaders.yaml_record import load_record
+
+
+class _Importer(_ActivityReader):
+    # ------------------------------------------------------------------ the whole workbook
+
+    def run(self) -> dict[str, Any]:
+        if not any(sheet.rows for sheet in self.sheets):
+            raise refuse(
+                self.path,
+                "the workbook is empty (no sheet has any cells)",
+                "fill in the ICO template, or export a record with "
+                "'ropagraph export ropa RECORD --format xlsx'",
+            )
+        main = None
+        for sheet in self.sheets:
+            header = find_header(sheet)
+            if header is not None:
+                main = (sheet, *header)
+                break
+        if main is None:
+            raise refuse(
+                self.path,
+                "no sheet has the ICO template headings "
+                f"(looked for '{H_PURPOSE}' and at least {MIN_HEADINGS - 1} more, "
+                f"such as '{H_SUBJECTS}' and '{H_CATEGORIES}')",
+                "use the ICO 'Documentation template for controllers' layout; headings may be "
+                "in any row",
+            )
+        sheet, header_index, columns = main
+        self._read_provenance()
+        self._read_recipients_sheet()
+        controller = self._controller(sheet, header_index)
+        data_rows = 0
+        for index in range(header_index + 1, len(sheet.rows)):
+            cells = {h: sheet.cell(index, c) for h, c in columns.items()}
+            if not any(cells.values()):
+                continue
+            data_rows += 1
+            self._activity(_Row(sheet.title, index + 1, cells, columns))
+        if data_rows == 0:
+            raise RecordInvalid(
+                [
+                    Problem(
+                        str(self.path),
+                        f"no processing activities below the header row {header_index + 1}",
+                        sheet=sheet.title,
+                        line=header_index + 1,
+                        suggestion="add one row per processing activity under the headings",
+                    )
+                ]
+            )
+        return {
+            "record": {
+                "id": slugify(self.path.stem),
+                "name": f"{controller['name']} record of processing (imported from {self.file})",
+                "source_documents": [self.file],
+                "ref": self.file,
+            },
+            "controller": controller,
+            "activities": self.activities,
+            "data_categories": self.categories.elements(self.file),
+            "data_subjects": self.subjects.elements(self.file),
+            "sources": self.sources.elements(self.file),
+            "recipients": self._recipient_list(),
+            "systems": self.systems.elements(self.file),
+            "security_measures": self.measures.elements(self.file),
+            "retention_rules": self.retention.elements(self.file),
+        }
+
+    # ------------------------------------------------------------------ our own extra sheets
+
+    def _read_provenance(self) -> None:
+        for sheet in self.sheets:
+            table = find_table(sheet, PROVENANCE_HEADINGS)
+            if table is None:
+                continue
+            self.lines_only = True
+            index, cols = table
+            for r in range(index + 1, len(sheet.rows)):
+                number = sheet.cell(r, cols["Row"])
+                if not number.isdigit():
+                    continue
+                self.provenance[int(number)] = _Provenance(
+                    activity_id=sheet.cell(r, cols["Activity id"]),
+                    name=sheet.cell(r, cols["Processing activity"]),
+                    role=sheet.cell(r, cols["Role"]),
+                    first_purpose=sheet.cell(r, cols["First purpose"]),
+                    source=sheet.cell(r, cols["Source"]),
+                )
+            return
+
+    def _read_recipients_sheet(self) -> None:
+        for sheet in self.sheets:
+            table = find_table(sheet, ("Recipient", "Kind"))
+            if table is None:
+                continue
+            index, _ = table
+            wanted = {normalise(h): h for h in RECIPIENT_HEADINGS}
+            cols = {
+                wanted[normalise(t)]: c
+                for c, t in enumerate(sheet.rows[index])
+                if normalise(t) in wanted
+            }
+            for r in range(index + 1, len(sheet.rows)):
+                cells = {h: sheet.cell(r, c) for h, c in cols.items()}
+                if any(cells.values()):
+                    self._recipient_sheet_row(_Row(sheet.title, r + 1, cells, cols))
+            return
+
+    def _recipient_sheet_row(self, row: _Row) -> None:
+        name = row.get("Recipient")
+        if not name:
+            self.problem(row, "Recipient", "a recipient row without a name", "fill in the name")
+            return
+        where = f"{row.sheet} row {row.number}"
+        element = self._recipient(name, where)
+        data = element.data
+        key = same_name(name)
+        if key not in self.described:
+            self.described.add(key)
+            kind = self._kind(row)
+            if kind is not None:
+                data["kind"] = kind.value
+            data["category_only"] = normalise(row.get("Named organisation or category")) == (
+                CATEGORY_ONLY
+            )
+            if row.get("Country"):
+                data["country"] = self._country(row, "Country", row.get("Country"))
+            if row.get("Contract reference"):
+                data["contract_ref"] = row.get("Contract reference")
+            if row.get("Source"):
+                data["note"] = f"Source (as exported): {row.get('Source')}"
+        mechanism_text = row.get("Transfer mechanism")
+        if mechanism_text:
+            mechanism = parse_mechanism(mechanism_text)
+            if mechanism is None:
+                self.problem(
+                    row,
+                    "Transfer mechanism",
+                    f"'{mechanism_text}' is not a transfer mechanism ropagraph recognises",
+                    "use e.g. 'International Data Transfer Agreement (IDTA)', 'EU Standard "
+                    "Contractual Clauses', 'Adequacy', 'Binding Corporate Rules'",
+                )
+                return
+            transfer: dict[str, Any] = {"mechanism": mechanism.value, "ref": self._at(where)}
+            if row.get("Transfer to"):
+                transfer["country"] = self._country(row, "Transfer to", row.get("Transfer to"))
+            if row.get("Mechanism as stated"):
+                transfer["stated_as"] = row.get("Mechanism as stated")
+            certified = parse_yes_no(row.get("Certification recorded"))
+            if certified is not None:
+                transfer["certified"] = certified
+            if row.get("Derogation"):
+                transfer["derogation"] = row.get("Derogation")
+            self._add_transfer(element, transfer, dedupe=False)
+
+    def _kind(self, row: _Row) -> RecipientKind | None:
+        text = row.get("Kind")
+        key = normalise(text)
+        if key in ("", normalise(ROLE_NOT_STATED), "not stated", "unknown", "unspecified"):
+            return RecipientKind.unspecified
+        try:
+            return RecipientKind(key.replace(" ", "_"))
+        except ValueError:
+            self.problem(
+                row,
+                "Kind",
+                f"'{text}' is not a recipient kind",
+                "use one of: " + ", ".join(k.value.replace("_", " ") for k in RecipientKind),
+            )
+            return None
+
+    # ------------------------------------------------------------------ the controller block
+
+    def _controller(self, sheet: Sheet, header_index: int) -> dict[str, Any]:
+        grid = sheet.rows[:header_index]
+        parties = controller_block(grid, transposed=False) or controller_block(
+            transpose(grid), transposed=True
+        )
+        controller = parties.get(PARTY_CONTROLLER, ({}, ""))
+        fields, where = controller
+        name = self.controller_name or fields.get("name")
+        country_text = self.country or fields.get("country")
+        if not name:
+            self.problems.append(
+                Problem(
+                    str(self.path),
+                    "the controller's name is not in the workbook (no controller block above "
+                    "the table)",
+                    sheet=sheet.title,
+                    suggestion="pass --controller-name 'Your Organisation Ltd'",
+                )
+            )
+        country: str | None = None
+        if not country_text:
+            self.problems.append(
+                Problem(
+                    str(self.path),
+                    "the controller's country is not in the workbook",
+                    sheet=sheet.title,
+                    suggestion="pass --country with an ISO code, e.g. --country GB",
+                )
+            )
+        else:
+            try:
+                country = parse_country(country_text)
+            except Unrecognised as exc:
+                self.problems.append(
+                    Problem(
+                        str(self.path),
+                        f"controller country: {exc}",
+                        sheet=sheet.title,
+                        suggestion="pass --country with an ISO code, e.g. --country GB",
+                    )
+                )
+        data: dict[str, Any] = {
+            "id": slugify(name or "controller"),
+            "name": name or "controller",
+            "country": country or "GB",  # only reached with a problem already recorded
+            "ref": f"{self.file} {where}".strip() if where else self.file,
+        }
+        contact = contact_fields(fields)
+        if contact:
+            data["contact"] = contact
+        for role, key in ((PARTY_DPO, "dpo"), (PARTY_REPRESENTATIVE, "representative")):
+            if role not in parties:
+                continue
+            person_fields, person_where = parties[role]
+            person: dict[str, Any] = {"ref": f"{self.file} {person_where}"}
+            if person_fields.get("name"):
+                person["name"] = person_fields["name"]
+            else:
+                person["name"] = role
+                person["note"] = "The workbook gives no name, only contact details."
+            person_contact = contact_fields(person_fields)
+            if person_contact:
+                person["contact"] = person_contact
+            if person_fields.get("name") or person_contact:
+                data[key] = person
+        return data
+
+
+# ----------------------------------------------------------------------------- entry points
+
+
+def _located(problems: list[Problem], importer: _Importer, exc: ValidationError) -> None:
+    """Map pydantic errors back to the workbook row of the activity they are about."""
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        line = None
+        if (
+            len(loc) >= 2
+            and loc[0] == "activities"
+            and isinstance(loc[1], int)
+            and loc[1] < len(importer.activity_rows)
+        ):
+            line = importer.activity_rows[loc[1]]
+        problems.append(
+            Problem(
+                str(importer.path),
+                str(error["msg"]).removeprefix("Value error, "),
+                line=line,
+                field=".".join(str(p) for p in loc),
+            )
+        )
+
+
+def read_ico_xlsx(
+    path: Path | str,
+    *,
+    controller_name: str | None = None,
+    country: str | None = None,
+) -> Record:
+    """The record held in an ICO-layout workbook; :class:`RecordInvalid` lists every problem."""
+    path = Path(path)
+    importer = _Importer(path, read_sheets(path), controller_name, country)
+    data = importer.run()
+    if importer.problems:
+        raise RecordInvalid(importer.problems)
+    try:
+        record = Record.model_validate(data)
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        _located(problems, importer, exc)
+        raise RecordInvalid(problems) from None
+    references = check_references(record)
+    if references:
+        raise RecordInvalid(
+            [
+                Problem(str(path), p.message, field=".".join(str(x) for x in p.loc))
+                for p in references
+            ]
+        )
+    return record
+
+
+def record_yaml(record: Record, source: Path) -> str:
+    """The imported record as YAML, with a header saying where it came from."""
+    data = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    header = (
+        f"# Imported by 'ropagraph import ico-xlsx' from {source.name}.\n"
+        "# Each element's ref names the workbook row it came from. Check names, kinds and\n"
+        "# lawful bases, then run: ropagraph validate <this folder>\n"
+    )
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+class OutputExists(Exception):
+    """The output already exists and may hold someone's work: refuse instead of replacing."""
+
+
+def import_ico_xlsx(
+    path: Path | str,
+    out: Path | str,
+    *,
+    controller_name: str | None = None,
+    country: str | None = None,
+    force: bool = False,
+) -> tuple[Path, Record]:
+    """Write the workbook's record to ``out``: a folder holding record.yaml, or a .yaml file.
+
+    Nothing is written unless the whole record validates (and loads back) first. An existing
+    output is replaced only with ``force``, and a folder only if it holds nothing but a
+    record.yaml from an earlier import: a typo in --out must never delete someone's files.
+    """
+    source, target = Path(path), Path(out)
+    record = read_ico_xlsx(source, controller_name=controller_name, country=country)
+    text = record_yaml(record, source)
+    single_file = target.suffix.lower() in (".yaml", ".yml")
+    if target.exists():
+        if single_file or target.is_file():
+            if not force:
+                raise OutputExists(f"{target} exists: pass --force to replace it")
+            if target.is_dir():
+                raise OutputExists(f"{target} is a folder; give a .yaml file name")
+        else:
+            contents = sorted(p.name for p in target.iterdir())
+            if contents and contents != [RECORD_FILE]:
+                raise OutputExists(
+                    f"{target} is a folder with other files ({', '.join(contents[:5])}): "
+                    "choose a new or empty folder"
+                )
+            if contents and not force:
+                raise OutputExists(f"{target} already holds a {RECORD_FILE}: pass --force")
+    if single_file:
+        with atomic_path(target) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            load_record(tmp)
+    else:
+        with atomic_directory(target) as tmp:
+            (tmp / RECORD_FILE).write_text(text, encoding="utf-8")
+            load_record(tmp)
+    return target, record

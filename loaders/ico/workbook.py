@@ -1,0 +1,247 @@
+"""Reading an ICO-layout workbook: its cells as text, the header row, the controller block.
+
+Kept apart from the record assembly (loaders/ico/importer.py) because this is where untrusted files
+are met: anything that is not a readable .xlsx (a renamed text file, a password-protected or
+legacy .xls, a damaged zip, an empty workbook) is refused here with a message that says what the
+file is and how to fix it. Cells come back as stripped text with our formula-injection quote
+removed, so the rest of the importer never sees spreadsheet types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from graph.ropa.layout import (
+    H_ART6,
+    H_ART9,
+    H_PURPOSE,
+    H_RETENTION,
+    H_SOURCE,
+    H_SUBJECTS,
+    ICO_HEADINGS,
+    PARTY_CONTROLLER,
+    PARTY_DPO,
+    PARTY_REPRESENTATIVE,
+)
+from graph.spreadsheet_safety import restore_cell
+from loaders.ico.parse import normalise
+from loaders.problems import Problem, RecordInvalid
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLUMNS = 300
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2/CFB: encrypted workbooks and legacy .xls
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_SCAN_ROWS = 200
+MIN_HEADINGS = 3
+
+# Tolerated variants of the ICO headings, beyond case, spacing, punctuation and "(if …)".
+HEADING_ALIASES: dict[str, str] = {
+    "purposes of processing": H_PURPOSE,
+    "purpose of the processing": H_PURPOSE,
+    "purpose s of processing": H_PURPOSE,
+    "categories of data subjects": H_SUBJECTS,
+    "lawful basis": H_ART6,
+    "article 6 lawful basis": H_ART6,
+    "article 9 condition": H_ART9,
+    "retention schedule": H_RETENTION,
+    "source of the personal data": H_SOURCE,
+}
+_HEADINGS: dict[str, str] = {normalise(h): h for h in ICO_HEADINGS} | {
+    normalise(alias): heading for alias, heading in HEADING_ALIASES.items()
+}
+
+
+BLOCK_LABELS: dict[str, str] = {
+    "name": "name",
+    "address": "address",
+    "postal address": "address",
+    "email": "email",
+    "e mail": "email",
+    "email address": "email",
+    "telephone": "phone",
+    "telephone number": "phone",
+    "phone": "phone",
+    "tel": "phone",
+    "website": "website",
+    "web": "website",
+    "country": "country",
+}
+PARTY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (PARTY_DPO, re.compile(r"data protection officer|\bdpo\b", re.IGNORECASE)),
+    (PARTY_REPRESENTATIVE, re.compile(r"representative", re.IGNORECASE)),
+    (PARTY_CONTROLLER, re.compile(r"controller|organi[sz]ation|company|business", re.IGNORECASE)),
+)
+
+# ----------------------------------------------------------------------------- cells
+
+
+@dataclass
+class Sheet:
+    title: str
+    rows: list[list[str]]
+
+    def cell(self, row: int, column: int) -> str:
+        """0-based row and column; '' beyond the data."""
+        if row >= len(self.rows) or column >= len(self.rows[row]):
+            return ""
+        return self.rows[row][column]
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return restore_cell(str(value)).strip()
+
+
+def refuse(path: Path, message: str, suggestion: str | None = None) -> RecordInvalid:
+    return RecordInvalid([Problem(str(path), message, suggestion=suggestion)])
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every worksheet's cells as text; a clear error for anything that is not an xlsx."""
+    if not path.exists():
+        raise refuse(path, "no such file")
+    if path.is_dir():
+        raise refuse(path, "is a folder, not a spreadsheet", "give the .xlsx file's path")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise refuse(
+            path,
+            f"file is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+            "remove images or unrelated sheets from the workbook",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise refuse(path, "the file is empty", "save the workbook again as .xlsx")
+    if head.startswith(OLE_MAGIC):
+        raise refuse(
+            path,
+            "password-protected or legacy .xls workbook: it cannot be read",
+            "remove the password (File › Info › Protect Workbook) and save as "
+            "'Excel Workbook (.xlsx)', then import again",
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise refuse(
+            path,
+            "not an xlsx workbook (the file does not start like one)",
+            "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
+        )
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise refuse(
+            path,
+            f"not a readable xlsx workbook ({type(exc).__name__}: {exc})",
+            "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
+        ) from None
+    try:
+        return [_read_sheet(path, ws) for ws in workbook.worksheets]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise refuse(path, f"the workbook is damaged ({type(exc).__name__}: {exc})") from None
+    finally:
+        workbook.close()
+
+
+def _read_sheet(path: Path, ws: Any) -> Sheet:
+    rows: list[list[str]] = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            raise RecordInvalid(
+                [
+                    Problem(
+                        str(path),
+                        f"more than {MAX_ROWS} rows",
+                        sheet=ws.title,
+                        suggestion="split the record into several workbooks",
+                    )
+                ]
+            )
+        row = [_cell_text(v) for v in values[:MAX_COLUMNS]]
+        while row and not row[-1]:
+            row.pop()
+        rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return Sheet(str(ws.title), rows)
+
+
+def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    """(0-based row, heading -> 0-based column) of the row holding the ICO headings."""
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        found: dict[str, int] = {}
+        for column, text in enumerate(row):
+            heading = _HEADINGS.get(normalise(text)) if text else None
+            if heading is not None and heading not in found:
+                found[heading] = column
+        if H_PURPOSE in found and len(found) >= MIN_HEADINGS:
+            return index, found
+    return None
+
+
+def find_table(sheet: Sheet, required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+    """A simple table (our Recipients / Provenance sheets) by its own headings."""
+    wanted = {normalise(h): h for h in required}
+    for index, row in enumerate(sheet.rows[:20]):
+        found = {wanted[normalise(t)]: c for c, t in enumerate(row) if normalise(t) in wanted}
+        if all(h in found for h in required):
+            return index, found
+    return None
+
+
+def transpose(grid: list[list[str]]) -> list[list[str]]:
+    width = max((len(r) for r in grid), default=0)
+    return [[r[c] if c < len(r) else "" for r in grid] for c in range(width)]
+
+
+def controller_block(
+    grid: list[list[str]], *, transposed: bool
+) -> dict[str, tuple[dict[str, str], str]]:
+    """The controller block: role -> (field -> value, where), from a labelled little table."""
+    for index, row in enumerate(grid):
+        fields = {
+            c: BLOCK_LABELS[normalise(t)] for c, t in enumerate(row) if normalise(t) in BLOCK_LABELS
+        }
+        if len(fields) < 2:
+            continue
+        first_field = min(fields)
+        parties: dict[str, tuple[dict[str, str], str]] = {}
+        for offset in range(index + 1, len(grid)):
+            line = grid[offset]
+            if not any(line):
+                if parties:
+                    break
+                continue
+            label = next((t for t in line[:first_field] if t), "") or (line[0] if line else "")
+            role = next((r for r, rx in PARTY_PATTERNS if rx.search(label)), None)
+            if role is None or role in parties:
+                continue
+            values = {name: line[c] for c, name in fields.items() if c < len(line) and line[c]}
+            where = f"column {get_column_letter(offset + 1)}" if transposed else f"row {offset + 1}"
+            parties[role] = (values, where)
+        if parties:
+            return parties
+    return {}
+
+
+def contact_fields(fields: dict[str, str]) -> dict[str, str] | None:
+    contact = {k: fields[k] for k in ("address", "email", "phone", "website") if fields.get(k)}
+    return contact or None
