@@ -10,7 +10,8 @@ data/reference/finding_rules.yaml, joined to these implementations by rule id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import string
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,12 @@ from graph.findings.law import Law
 from graph.findings.model import Finding, Rule
 
 Row = dict[str, Any]
+
+NOT_PROCESSOR = "coalesce(a.role, 'controller') <> 'processor'"
+"""Cypher condition: the activity ``a`` is performed as controller (or joint controller)."""
+
+THIRD_PARTY_SOURCE_KINDS = ("purchased_from_third_party", "third_party")
+"""Source kinds whose consent, if any, was collected by someone other than the controller."""
 
 
 @dataclass(frozen=True)
@@ -141,3 +148,63 @@ def quoted(text: str | None, limit: int = 160) -> str:
     if len(clean) > limit:
         clean = clean[: limit - 1].rstrip() + "…"
     return f"“{clean}”"
+
+
+# --------------------------------------------------------------------------- table-driven rules
+
+
+class _MessageFormatter(string.Formatter):
+    """``{column}`` as is, or through a filter: ``{activities:used_by}``, ``{names:listing}``,
+    ``{criteria:quoted}``, ``{activities:receives}`` — the few ways a message shows a column."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "quoted":
+            return quoted(value)
+        if format_spec == "listing":
+            return listing(str(v) for v in value or [] if v)
+        if format_spec == "used_by":
+            names = [str(v) for v in value or [] if v]
+            return f"used by {listing(names)}" if names else "used by no activity"
+        if format_spec == "receives":
+            names = [str(v) for v in value or [] if v]
+            return (
+                f"receives data from {listing(names)}"
+                if names
+                else "receives data from no activity"
+            )
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _MessageFormatter()
+
+
+@dataclass(frozen=True)
+class Simple:
+    """A rule that is one query, one finding per row and a message template.
+
+    The query returns ``id``, ``name`` and ``ref`` for the element (of ``label``) plus any
+    columns the message names; ``message`` is formatted with the row (see _MessageFormatter).
+    """
+
+    rule_id: str
+    label: str
+    cypher: str
+    message: str
+    params: Params | None = None
+    params_doc: dict[str, str] | None = None
+
+    def judge(self, run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
+        for row in rows:
+            yield run.finding(
+                self.label,
+                row["id"],
+                row["name"],
+                _FORMATTER.format(self.message, **row),
+                row["ref"],
+            )
+
+
+def register_simple(rules: Iterable[Simple]) -> None:
+    """Register each table-driven rule as the implementation of its id."""
+    for rule in rules:
+        check(rule.rule_id, rule.cypher, rule.params, rule.params_doc)(rule.judge)

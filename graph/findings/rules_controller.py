@@ -213,27 +213,6 @@ def _breach_timescale(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
 
 
 @check(
-    "DPO-CONTACT-MISSING",
-    """
-MATCH (c:Controller)
-WHERE c.dpoName IS NOT NULL AND c.dpoEmail IS NULL AND c.dpoPhone IS NULL
-RETURN c.id AS id, c.name AS name, c.dpoName AS dpo, coalesce(c.dpoRef, c.ref) AS ref
-ORDER BY id
-""",
-)
-def _dpo_contact(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Controller",
-            row["id"],
-            row["name"],
-            f"The record names a data protection officer ({quoted(row['dpo'])}) but gives no "
-            "contact details for them.",
-            row["ref"],
-        )
-
-
-@check(
     "JURISDICTION-NOT-ASSESSED",
     """
 MATCH (c:Controller)

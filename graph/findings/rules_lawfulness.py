@@ -10,13 +10,8 @@ from collections.abc import Iterator
 
 from graph.findings.law import Law
 from graph.findings.model import Finding
-from graph.findings.registry import Row, RuleRun, check, listing, quoted
-from graph.reference import long_date, reference
-
-NOT_PROCESSOR = "coalesce(a.role, 'controller') <> 'processor'"
-
-THIRD_PARTY_SOURCE_KINDS = ("purchased_from_third_party", "third_party")
-"""Source kinds whose consent, if any, was collected by someone other than the controller."""
+from graph.findings.registry import NOT_PROCESSOR, Row, RuleRun, check, listing, quoted
+from graph.reference import long_date
 
 
 @check(
@@ -76,135 +71,6 @@ def _basis_unavailable(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
 
 
 @check(
-    "SPECIAL-CATEGORY-NO-CONDITION",
-    f"""
-MATCH (a:Activity)-[:PROCESSES]->(d:DataCategory)
-WHERE d.special = true AND {NOT_PROCESSOR}
-  AND NOT EXISTS {{ MATCH (a)-[:MEETS_CONDITION]->(:SpecialCategoryCondition) }}
-RETURN a.id AS id, a.name AS name, a.ref AS ref, collect(d.name) AS categories,
-       collect(d.specialCategory) AS kinds
-ORDER BY id
-""",
-)
-def _special_no_condition(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            f"The activity processes special category data ({listing(row['categories'])}: "
-            f"{listing(row['kinds'])}) but states no Art 9(2) condition.",
-            row["ref"],
-        )
-
-
-def _schedule1_params(law: Law) -> dict[str, object]:
-    needed = [e.id for e in reference("art9_conditions") if e.extra("dpa_schedule1_needed")]
-    return {"needsSchedule1": sorted(needed) if law.dpa_schedule1 else []}
-
-
-@check(
-    "SPECIAL-CATEGORY-NO-SCHEDULE1",
-    """
-MATCH (a:Activity)-[m:MEETS_CONDITION]->(s:SpecialCategoryCondition)
-WHERE s.id IN $needsSchedule1 AND m.dpaSchedule1 IS NULL
-RETURN a.id AS id, a.name AS name, s.id AS condition, s.name AS conditionName,
-       s.article AS article, coalesce(m.ref, a.ref) AS ref
-ORDER BY id, condition
-""",
-    _schedule1_params,
-    {
-        "needsSchedule1": "Art 9(2) conditions with dpa_schedule1_needed (art9_conditions.yaml), "
-        "when the controller's jurisdiction requires DPA 2018 Schedule 1 (jurisdictions.yaml); "
-        "empty otherwise"
-    },
-)
-def _special_no_schedule1(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            f"The activity relies on {row['conditionName']} ({row['article']}), which under the "
-            "Data Protection Act 2018 also needs a Schedule 1 condition, and none is recorded.",
-            row["ref"],
-        )
-
-
-@check(
-    "CRIMINAL-OFFENCE-NO-BASIS",
-    f"""
-MATCH (a:Activity)-[:PROCESSES]->(d:DataCategory)
-WHERE d.criminalOffence = true AND a.criminalOffenceBasis IS NULL AND {NOT_PROCESSOR}
-RETURN a.id AS id, a.name AS name, a.ref AS ref, collect(d.name) AS categories
-ORDER BY id
-""",
-)
-def _criminal_no_basis(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            f"The activity processes criminal-offence data ({listing(row['categories'])}) but "
-            "records no Art 10 basis (official authority or the law that authorises it).",
-            row["ref"],
-        )
-
-
-@check(
-    "CRIMINAL-OFFENCE-NO-SCHEDULE1",
-    f"""
-MATCH (a:Activity)-[:PROCESSES]->(d:DataCategory)
-WHERE d.criminalOffence = true AND a.criminalOffenceBasis IS NOT NULL
-  AND a.criminalOffenceSchedule1 IS NULL AND $needsSchedule1 AND {NOT_PROCESSOR}
-RETURN a.id AS id, a.name AS name, coalesce(a.criminalOffenceRef, a.ref) AS ref,
-       collect(d.name) AS categories
-ORDER BY id
-""",
-    lambda law: {"needsSchedule1": law.dpa_schedule1},
-    {
-        "needsSchedule1": "true when the controller's jurisdiction requires DPA 2018 Schedule 1 "
-        "(jurisdictions.yaml)"
-    },
-)
-def _criminal_no_schedule1(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            f"The activity processes criminal-offence data ({listing(row['categories'])}) with an "
-            "Art 10 basis, but records no Data Protection Act 2018 Schedule 1 condition.",
-            row["ref"],
-        )
-
-
-@check(
-    "CONSENT-NO-WITHDRAWAL",
-    """
-MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'consent'})
-WHERE a.consentWithdrawal IS NULL
-  AND NOT EXISTS {
-    MATCH (c)-[:HAS_PROCEDURE]->(p:Procedure) WHERE p.kind = 'consent_withdrawal'
-  }
-RETURN a.id AS id, a.name AS name, coalesce(r.ref, a.ref) AS ref
-ORDER BY id
-""",
-)
-def _consent_no_withdrawal(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            "The activity relies on consent, but neither the activity nor the controller's "
-            "procedures say how people can withdraw it.",
-            row["ref"],
-        )
-
-
-@check(
     "LEGITIMATE-INTERESTS-NO-LIA",
     """
 MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'legitimate_interests'})
@@ -227,34 +93,6 @@ def _li_no_lia(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             row["name"],
             f"The activity relies on legitimate interests with no legitimate interests "
             f"assessment recorded; {interest}.",
-            row["ref"],
-        )
-
-
-@check(
-    "INDIRECT-CONSENT-MARKETING",
-    """
-MATCH (s:Source)-[:SUPPLIES]->(a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'consent'})
-WHERE a.directMarketing = true AND s.kind IN $sourceKinds
-RETURN a.id AS id, a.name AS name, coalesce(r.ref, a.ref) AS ref,
-       collect(DISTINCT s.name) AS sources
-ORDER BY id
-""",
-    lambda law: {"sourceKinds": list(THIRD_PARTY_SOURCE_KINDS)},
-    {
-        "sourceKinds": "source kinds whose data was collected by someone else: "
-        + ", ".join(THIRD_PARTY_SOURCE_KINDS)
-    },
-)
-def _indirect_consent(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            f"The activity sends direct marketing relying on consent, and is fed by data "
-            f"collected by someone else ({listing(row['sources'])}): any consent was given to "
-            "that third party, not necessarily to this controller for this marketing.",
             row["ref"],
         )
 

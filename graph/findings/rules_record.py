@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 from graph.findings.model import Finding
 from graph.findings.registry import Row, RuleRun, check, listing, quoted
-from graph.findings.rules_lawfulness import NOT_PROCESSOR
 from graph.reference import reference
 
 
@@ -22,28 +21,6 @@ def _used_by(activities: list[str] | None) -> str:
 
 
 # --------------------------------------------------------------------------- retention
-
-
-@check(
-    "RETENTION-MISSING",
-    f"""
-MATCH (c:Controller)-[:PERFORMS]->(a:Activity)
-WHERE {NOT_PROCESSOR}
-  AND NOT EXISTS {{ MATCH (a)-[:RETAINED_UNDER]->(:RetentionRule) }}
-RETURN a.id AS id, a.name AS name, a.ref AS ref
-ORDER BY id
-""",
-)
-def _retention_missing(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            "The activity has no retention rule: the record does not say how long its data "
-            "is kept or when it is erased.",
-            row["ref"],
-        )
 
 
 RETENTION_CYPHER = """
@@ -98,26 +75,6 @@ def _retention_no_period(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
 
 
 # --------------------------------------------------------------------------- security
-
-
-@check(
-    "SECURITY-MEASURES-MISSING",
-    """
-MATCH (c:Controller)-[:PERFORMS]->(a:Activity)
-WHERE NOT EXISTS { MATCH (a)-[:PROTECTED_BY]->(:SecurityMeasure) }
-RETURN a.id AS id, a.name AS name, a.ref AS ref
-ORDER BY id
-""",
-)
-def _security_missing(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            "The activity is linked to no technical or organisational security measure.",
-            row["ref"],
-        )
 
 
 def _phrases(_: object) -> dict[str, object]:
@@ -199,135 +156,4 @@ def _processor_no_contract(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
         )
 
 
-@check("RECIPIENT-ROLE-UNKNOWN", RECIPIENT_CYPHER.format(condition="r.kind = 'unspecified'"))
-def _role_unknown(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Recipient",
-            row["id"],
-            row["name"],
-            f"The recipient {_receives(row['activities'])}, but the record does not say whether "
-            "it is a processor, a controller or a public authority.",
-            row["ref"],
-        )
-
-
-@check("RECIPIENT-CATEGORY-ONLY", RECIPIENT_CYPHER.format(condition="r.categoryOnly = true"))
-def _category_only(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Recipient",
-            row["id"],
-            row["name"],
-            f"The recipient is recorded only as a category ({quoted(row['name'])}) and "
-            f"{_receives(row['activities'])}; no organisation is named.",
-            row["ref"],
-        )
-
-
 # --------------------------------------------------------------------------- loose ends
-
-
-@check(
-    "DATA-CATEGORY-UNUSED",
-    """
-MATCH (d:DataCategory)
-WHERE NOT EXISTS { MATCH (:Activity)-[:PROCESSES]->(d) }
-RETURN d.id AS id, d.name AS name, d.ref AS ref
-ORDER BY id
-""",
-)
-def _category_unused(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "DataCategory",
-            row["id"],
-            row["name"],
-            "The data category is listed but no activity processes it, so the record gives it "
-            "no purpose, lawful basis or retention.",
-            row["ref"],
-        )
-
-
-@check(
-    "RECIPIENT-UNUSED",
-    """
-MATCH (r:Recipient)
-WHERE NOT EXISTS { MATCH (:Activity)-[:DISCLOSES_TO]->(r) }
-  AND NOT EXISTS { MATCH (:Recipient)-[:SUBCONTRACTS_TO]->(r) }
-RETURN r.id AS id, r.name AS name, r.ref AS ref
-ORDER BY id
-""",
-)
-def _recipient_unused(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Recipient",
-            row["id"],
-            row["name"],
-            "The recipient is listed but no activity discloses data to it (and it is no one's "
-            "sub-processor), so the record cannot say what it receives or why.",
-            row["ref"],
-        )
-
-
-@check(
-    "DATA-SUBJECT-UNUSED",
-    """
-MATCH (s:DataSubject)
-WHERE NOT EXISTS { MATCH (:Activity)-[:CONCERNS]->(s) }
-RETURN s.id AS id, s.name AS name, s.ref AS ref
-ORDER BY id
-""",
-)
-def _subject_unused(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "DataSubject",
-            row["id"],
-            row["name"],
-            "The category of data subjects is listed but no activity concerns it, so the record "
-            "does not say what is done with their data.",
-            row["ref"],
-        )
-
-
-@check(
-    "SOURCE-UNUSED",
-    """
-MATCH (s:Source)
-WHERE NOT EXISTS { MATCH (s)-[:SUPPLIES]->(:Activity) }
-RETURN s.id AS id, s.name AS name, s.kind AS kind, s.ref AS ref
-ORDER BY id
-""",
-)
-def _source_unused(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Source",
-            row["id"],
-            row["name"],
-            f"The source ({row['kind']}) supplies no activity, so the record does not say what "
-            "the data obtained from it is used for.",
-            row["ref"],
-        )
-
-
-@check(
-    "ACTIVITY-NO-DATA-CATEGORIES",
-    """
-MATCH (c:Controller)-[:PERFORMS]->(a:Activity)
-WHERE NOT EXISTS { MATCH (a)-[:PROCESSES]->(:DataCategory) }
-RETURN a.id AS id, a.name AS name, a.ref AS ref
-ORDER BY id
-""",
-)
-def _activity_no_categories(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Activity",
-            row["id"],
-            row["name"],
-            "The activity lists no categories of personal data.",
-            row["ref"],
-        )

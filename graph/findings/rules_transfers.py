@@ -291,27 +291,3 @@ def _adequacy_partial(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             f"{adequacy.extra('scope_note')}",
             what_to_do,
         )
-
-
-@check(
-    "RECIPIENT-COUNTRY-UNKNOWN",
-    """
-MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[:DISCLOSES_TO]->(r:Recipient)
-WHERE r.country IS NULL
-  AND NOT EXISTS {
-    MATCH (r)-[t:TRANSFER_UNDER]->(:TransferMechanism) WHERE t.country IS NOT NULL
-  }
-RETURN r.id AS id, r.name AS name, r.ref AS ref, collect(DISTINCT a.name) AS activities
-ORDER BY id
-""",
-)
-def _country_unknown(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    for row in rows:
-        yield run.finding(
-            "Recipient",
-            row["id"],
-            row["name"],
-            f"The recipient receives personal data from {listing(row['activities'])}, but the "
-            "record does not say where it is, so a restricted transfer cannot be ruled out.",
-            row["ref"],
-        )
