@@ -33,6 +33,7 @@ def _load() -> dict[str, RuleText]:
             for country, citations in (entry.extra("national_articles") or {}).items()
         }
         check = CHECKS.get(entry.id)
+        variants = tuple(MappingProxyType(dict(v)) for v in entry.extra("variants") or [])
         rule = Rule(
             id=entry.id,
             title=str(entry.extra("title")),
@@ -41,8 +42,12 @@ def _load() -> dict[str, RuleText]:
             explanation=" ".join(str(entry.extra("explanation")).split()),
             what_to_do=" ".join(str(entry.extra("what_to_do")).split()),
             cypher=check.cypher if check else None,
+            applies_from=entry.valid_from,
+            applies_until=entry.invalid_from,
+            regimes=tuple(str(r) for r in entry.extra("regimes") or ("UK", "EU")),
+            countries=tuple(str(c) for c in entry.extra("countries") or ()),
         )
-        texts[entry.id] = RuleText(rule, articles, MappingProxyType(national))
+        texts[entry.id] = RuleText(rule, articles, MappingProxyType(national), variants)
     unimplemented = sorted(set(texts) - set(CHECKS))
     unstated = sorted(set(CHECKS) - set(texts))
     if unimplemented or unstated:

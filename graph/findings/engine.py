@@ -60,9 +60,14 @@ def run_findings(
     law = Law(day, controller_facts(store))
     findings: list[Finding] = []
     errors: dict[str, str] = {}
+    not_applied: dict[str, str] = {}
     rows_by_query: dict[tuple[str, str], list[Row]] = {}
     for rule_id in selected:
         check = CHECKS[rule_id]
+        reason = RULE_TEXTS[rule_id].not_applied(law)
+        if reason is not None:
+            not_applied[rule_id] = reason
+            continue
         try:
             params: dict[str, Any] = check.params(law)
             key = (check.cypher, json.dumps(params, sort_keys=True, default=str))
@@ -73,4 +78,6 @@ def run_findings(
         except Exception as exc:  # a failing rule must not stop the others
             errors[rule_id] = str(exc).strip() or type(exc).__name__
     findings.sort(key=sort_key)
-    return FindingsReport(day, findings, errors, jurisdiction=law.regime_label)
+    return FindingsReport(
+        day, findings, errors, jurisdiction=law.regime_label, not_applied=not_applied
+    )

@@ -55,9 +55,25 @@ class Law:
         if self.controller is None or self.controller.country is None:
             return None
         for entry in entries_in_force("jurisdictions", self.as_of):
+            if entry.extra("transfers_only"):
+                continue  # not a regime a controller is under (the 2021 EU-UK bridge)
             if self.controller.country in entry.extra("countries", []):
                 return entry
         return None
+
+    def modelled_from(self) -> ReferenceEntry | None:
+        """The first regime modelled for the controller's country after the date, if the date
+        predates every modelled regime there (a GB controller in 2015: the GDPR from 2018)."""
+        country = self.controller.country if self.controller else None
+        later = [
+            entry
+            for entry in reference("jurisdictions")
+            if country in entry.extra("countries", [])
+            and not entry.extra("transfers_only")
+            and entry.valid_from is not None
+            and entry.valid_from > self.as_of
+        ]
+        return min(later, key=lambda e: e.valid_from or self.as_of, default=None)
 
     @property
     def regime(self) -> str | None:
@@ -76,6 +92,39 @@ class Law:
         if article.startswith("Art "):
             return f"{self.regime_label or 'GDPR'} {article}"
         return article
+
+    def cite(self, article: str) -> list[str]:
+        """The citations for ``article`` under this regime on this date: an article the Data
+        (Use and Access) Act 2025 replaced is cited by its successor from the day that
+        commenced (article_changes.yaml), with the regime's prefix ('UK GDPR Art 44A')."""
+        for change in entries_in_force("article_changes", self.as_of):
+            if change.article == article and self.regime in change.extra("regimes", []):
+                return [self.article(str(a)) for a in change.extra("becomes", [])]
+        return [self.article(article)]
+
+    @property
+    def adequacy_term(self) -> str:
+        """How this regime names adequacy on the date (jurisdictions.yaml: adequacy_term)."""
+        if self.jurisdiction is None:
+            return "adequacy"
+        return str(self.jurisdiction.extra("adequacy_term") or "adequacy")
+
+    @property
+    def regime_or_gap(self) -> str:
+        """'UK' or 'EU'; else 'predates' when the date is before the first regime modelled for
+        the controller's country (GB in 2015), or 'none' when no regime is modelled there."""
+        if self.regime is not None:
+            return self.regime
+        return "predates" if self.modelled_from() is not None else "none"
+
+    def applies(self, regimes: list[str], countries: list[str]) -> bool:
+        """Whether a rule written for ``regimes`` (UK, EU; 'none': a country with no modelled
+        regime; 'predates': a date before the modelled regimes) or for controllers established
+        in ``countries`` applies to this controller."""
+        country = self.controller.country if self.controller else None
+        if country is not None and country in countries:
+            return True
+        return self.regime_or_gap in regimes
 
     @property
     def dpa_schedule1(self) -> bool:

@@ -55,6 +55,15 @@ class Rule:
     explanation: str
     what_to_do: str
     cypher: str | None
+    applies_from: dt.date | None = None
+    """First day the rule applies (the provision it rests on commenced); None: no limit."""
+    applies_until: dt.date | None = None
+    """First day the rule no longer applies; None: still applies."""
+    regimes: tuple[str, ...] = ("UK", "EU")
+    """Regimes whose controllers the rule applies to ('none': controllers under no modelled
+    regime, as JURISDICTION-NOT-ASSESSED)."""
+    countries: tuple[str, ...] = ()
+    """Countries whose controllers the rule applies to whatever the regime (PECR: GB)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,9 @@ class FindingsReport:
     """Rule id -> why that rule could not run; its findings are missing from the report."""
     jurisdiction: str | None = None
     """The regime the rules applied ('UK GDPR', 'GDPR'), None when the controller's is unknown."""
+    not_applied: dict[str, str] = field(default_factory=dict)
+    """Rule id -> why it was not applied on this date to this controller (the provision had not
+    commenced, was repealed, or belongs to another regime)."""
 
     def counts(self) -> dict[Severity, int]:
         """Findings per severity, every severity present (zeros too), high first."""
@@ -119,4 +131,5 @@ class FindingsReport:
             "counts": {severity.value: n for severity, n in self.counts().items()},
             "findings": [finding.to_dict() for finding in self.findings],
             "errors": dict(self.errors),
+            "not_applied": dict(self.not_applied),
         }

@@ -10,13 +10,15 @@ data/reference/finding_rules.yaml, joined to these implementations by rule id.
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.findings.law import Law
-from graph.findings.model import Finding, Rule
+from graph.findings.model import Finding, Rule, Severity
+from graph.reference import long_date
 
 Row = dict[str, Any]
 
@@ -36,6 +38,41 @@ class RuleText:
     """Articles of the GDPR / UK GDPR ('Art 44'), cited per the controller's regime."""
     national_articles: Mapping[str, tuple[str, ...]]
     """Country code -> further citations that apply only there ('DPA 2018 s9' for GB)."""
+    variants: tuple[Mapping[str, Any], ...] = ()
+    """Wording that differs for a regime from a date (finding_rules.yaml ``variants``: regimes,
+    valid_from, invalid_from and the title / explanation / what_to_do / articles it replaces)."""
+
+    def for_law(self, law: Law) -> tuple[Rule, tuple[str, ...]]:
+        """The rule as worded for this controller's regime on the date, and its articles."""
+        rule, articles = self.rule, self.articles
+        for variant in self.variants:
+            if law.regime not in variant.get("regimes", [law.regime]):
+                continue
+            start, end = variant.get("valid_from"), variant.get("invalid_from")
+            if (start is not None and law.as_of < start) or (end is not None and law.as_of >= end):
+                continue
+            changes = {
+                key: " ".join(str(variant[key]).split())
+                for key in ("title", "explanation", "what_to_do")
+                if key in variant
+            }
+            rule = replace(rule, **changes)
+            if "articles" in variant:
+                articles = tuple(str(a) for a in variant["articles"])
+        return rule, articles
+
+    def not_applied(self, law: Law) -> str | None:
+        """Why the rule does not apply to this controller on the date, or None if it does."""
+        rule = self.rule
+        if rule.applies_from is not None and law.as_of < rule.applies_from:
+            return f"applies from {long_date(rule.applies_from)}"
+        if rule.applies_until is not None and law.as_of >= rule.applies_until:
+            last = long_date(rule.applies_until - dt.timedelta(days=1))
+            return f"applied until {last}"
+        if not law.applies(list(rule.regimes), list(rule.countries)):
+            scope = [*(r for r in rule.regimes if r in ("UK", "EU")), *rule.countries]
+            return f"applies only to controllers under {' or '.join(scope) or 'no modelled regime'}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -47,14 +84,14 @@ class RuleRun:
 
     @property
     def rule(self) -> Rule:
-        return self.text.rule
+        return self.text.for_law(self.law)[0]
 
     def articles(self, *extra: str) -> tuple[str, ...]:
-        cited = [self.law.article(a) for a in self.text.articles]
+        cited = [c for a in self.text.for_law(self.law)[1] for c in self.law.cite(a)]
         country = self.law.controller.country if self.law.controller else None
         if country is not None:
             cited += self.text.national_articles.get(country, ())
-        cited += [self.law.article(a) for a in extra]
+        cited += [c for a in extra for c in self.law.cite(a)]
         return tuple(dict.fromkeys(cited))
 
     def finding(
@@ -66,12 +103,13 @@ class RuleRun:
         ref: str | None,
         what_to_do: str | None = None,
         extra_articles: tuple[str, ...] = (),
+        severity: Severity | None = None,
     ) -> Finding:
         rule = self.rule
         return Finding(
             rule=rule.id,
             title=rule.title,
-            severity=rule.severity,
+            severity=severity or rule.severity,
             articles=self.articles(*extra_articles),
             element_label=label,
             element_id=element_id,

@@ -221,16 +221,24 @@ ORDER BY id
 """,
 )
 def _jurisdiction(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
-    if run.law.regime is not None:
+    law = run.law
+    if law.regime is not None:
         return
+    later = law.modelled_from()
     for row in rows:
-        where = run.law.country_label(row["country"]) if row["country"] else "an unknown country"
-        yield run.finding(
-            "Controller",
-            row["id"],
-            row["name"],
-            f"The reference data (jurisdictions.yaml) has no data protection regime for a "
-            f"controller in {where} on {long_date(run.law.as_of)}, so the rules that depend on "
-            "it were not applied.",
-            row["ref"],
-        )
+        where = law.country_label(row["country"]) if row["country"] else "an unknown country"
+        if later is not None and later.valid_from is not None:
+            predecessor = later.extra("predecessor") or "the law that applied before it"
+            why = (
+                f"{long_date(law.as_of)} predates what ropagraph models for a controller in "
+                f"{where}: the {later.name} applies from {long_date(later.valid_from)}. On that "
+                f"date {predecessor} applied, which is not modelled, so no GDPR rule was applied "
+                "and no GDPR article is cited."
+            )
+        else:
+            why = (
+                f"The reference data (jurisdictions.yaml) has no data protection regime for a "
+                f"controller in {where} on {long_date(law.as_of)}, so the rules that depend on "
+                "it were not applied."
+            )
+        yield run.finding("Controller", row["id"], row["name"], why, row["ref"])
