@@ -121,6 +121,10 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
         dpoRef=dpo.get("Ref"),
         representativeName=rep.name if rep else None,
         representativeContact=rep_contact,
+        sector=ctrl.pecr.sector if ctrl.pecr else None,
+        publicEcsProvider=ctrl.pecr.public_ecs_provider if ctrl.pecr else None,
+        websiteOrApp=ctrl.pecr.website_or_app if ctrl.pecr else None,
+        pecrRef=ctrl.pecr.ref if ctrl.pecr else None,
         ref=ctrl.ref,
         note=ctrl.note,
     )
@@ -175,6 +179,7 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
             specialCategory=cat.special_category.value if cat.special_category else None,
             criminalOffence=cat.criminal_offence,
             examples=cat.examples,
+            pecrKind=cat.pecr_kind.value if cat.pecr_kind else None,
             ref=cat.ref,
             note=cat.note,
         )
@@ -268,6 +273,7 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
                 statedAs=transfer.stated_as,
                 certified=transfer.certified,
                 derogation=transfer.derogation,
+                concludedOn=transfer.concluded_on.isoformat() if transfer.concluded_on else None,
                 ref=transfer.ref,
                 note=transfer.note,
             )
@@ -300,6 +306,14 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
             role=act.role.value,
             purposes=list(act.purposes),
             directMarketing=act.direct_marketing,
+            marketingChannels=[c.value for c in act.marketing.channels] if act.marketing else None,
+            marketingAudience=(
+                act.marketing.audience.value if act.marketing and act.marketing.audience else None
+            ),
+            softOptIn=act.marketing.soft_opt_in if act.marketing else None,
+            tpsScreened=act.marketing.tps_screened if act.marketing else None,
+            marketingRef=act.marketing.ref if act.marketing else None,
+            childOnlineService=act.children.online_service_for_children if act.children else None,
             automatedDecisionMaking=act.automated_decision_making,
             childConsentAge=act.children.consent_age if act.children else None,
             childRuleRef=act.children.ref if act.children else None,
@@ -334,6 +348,8 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
                 node_key("LawfulBasis", claim.basis.value),
                 legitimateInterest=claim.legitimate_interest,
                 liaRef=claim.lia_ref,
+                vague=claim.vague,
+                establishedBy=claim.established_by,
                 ref=claim.ref,
                 note=claim.note,
             )
@@ -363,6 +379,24 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
             )
         for system_id in act.systems:
             b.edge("USES", key, node_key("System", system_id))
+        for cookie in act.cookies:
+            cookie_key = node_key("Cookie", cookie.id)
+            if cookie_key not in b.graph:
+                b.node(
+                    "Cookie",
+                    cookie.id,
+                    cookie.name,
+                    description=cookie.description,
+                    purpose=cookie.purpose.value,
+                    provider=cookie.provider,
+                    consent=cookie.consent,
+                    exemption=cookie.exemption.value if cookie.exemption else None,
+                    information=cookie.information,
+                    objection=cookie.objection,
+                    ref=cookie.ref,
+                    note=cookie.note,
+                )
+            b.edge("SETS", key, cookie_key)
         for measure_id in act.security_measures:
             b.edge("PROTECTED_BY", key, node_key("SecurityMeasure", measure_id))
         for rule_id in act.retention:

@@ -51,12 +51,16 @@ class RuleText:
             start, end = variant.get("valid_from"), variant.get("invalid_from")
             if (start is not None and law.as_of < start) or (end is not None and law.as_of >= end):
                 continue
-            changes = {
-                key: " ".join(str(variant[key]).split())
-                for key in ("title", "explanation", "what_to_do")
-                if key in variant
-            }
-            rule = replace(rule, **changes)
+
+            def text(key: str, current: str) -> str:
+                return " ".join(str(variant[key]).split()) if key in variant else current
+
+            rule = replace(
+                rule,
+                title=text("title", rule.title),
+                explanation=text("explanation", rule.explanation),
+                what_to_do=text("what_to_do", rule.what_to_do),
+            )
             if "articles" in variant:
                 articles = tuple(str(a) for a in variant["articles"])
         return rule, articles
@@ -210,7 +214,7 @@ class _MessageFormatter(string.Formatter):
                 if names
                 else "receives data from no activity"
             )
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 _FORMATTER = _MessageFormatter()

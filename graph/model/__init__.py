@@ -44,6 +44,17 @@ from graph.model.elements import (
     Timescale,
     Transfer,
 )
+from graph.model.pecr import (
+    ELECTRONIC_MAIL,
+    ControllerPecr,
+    Cookie,
+    CookieExemption,
+    CookiePurpose,
+    Marketing,
+    MarketingAudience,
+    MarketingChannel,
+    PecrDataKind,
+)
 from graph.model.record import (
     COLLECTIONS,
     Activity,
@@ -67,6 +78,7 @@ from graph.model.vocabulary import (
 
 __all__ = [
     "COLLECTIONS",
+    "ELECTRONIC_MAIL",
     "SLUG_PATTERN",
     "Activity",
     "ActivityRole",
@@ -77,6 +89,10 @@ __all__ = [
     "ConsentWithdrawal",
     "Contact",
     "Controller",
+    "ControllerPecr",
+    "Cookie",
+    "CookieExemption",
+    "CookiePurpose",
     "CountryCode",
     "CriminalOffenceBasis",
     "DataCategory",
@@ -88,7 +104,11 @@ __all__ = [
     "Identified",
     "LawfulBasisId",
     "Legislation",
+    "Marketing",
+    "MarketingAudience",
+    "MarketingChannel",
     "MeasureKind",
+    "PecrDataKind",
     "Person",
     "Procedure",
     "ProcedureKind",

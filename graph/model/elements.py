@@ -4,6 +4,7 @@ procedures, and the claims an activity makes (lawful bases, Art 9 conditions, di
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import (
@@ -13,6 +14,7 @@ from pydantic import (
 )
 
 from graph.model.base import CountryCode, Element, Identified, Slug, Text
+from graph.model.pecr import ControllerPecr, PecrDataKind
 from graph.model.vocabulary import (
     _DURATION_RE,
     _UNIT_DAYS,
@@ -52,6 +54,7 @@ class Controller(Identified):
     representative: Person | None = None
     dpo: Person | None = None
     legislation_cited: list[Legislation] = Field(default_factory=list)
+    pecr: ControllerPecr | None = None
 
 
 # --------------------------------------------------------------------------- categories
@@ -65,6 +68,9 @@ class DataCategory(Identified):
         default=False, description="Personal data relating to criminal convictions (Art 10)."
     )
     examples: list[str] = Field(default_factory=list)
+    pecr_kind: PecrDataKind | None = Field(
+        default=None, description="Traffic or location data under PECR regs 7, 8 and 14."
+    )
 
     @property
     def is_special(self) -> bool:
@@ -97,6 +103,9 @@ class Transfer(Element):
         description="For DPF / UK Extension: is the recipient's certification recorded?",
     )
     derogation: str | None = Field(default=None, description="Which Art 49 derogation, if any.")
+    concluded_on: dt.date | None = Field(
+        default=None, description="When the contract for the tool (e.g. the SCCs) was concluded."
+    )
 
 
 class Recipient(Identified):
@@ -184,6 +193,16 @@ class BasisClaim(Element):
     lia_ref: str | None = Field(
         default=None, description="Reference to the legitimate interests assessment."
     )
+    vague: bool = Field(
+        default=False,
+        description="True when the source claims the basis only in general words, not for "
+        "this purpose (e.g. 'for other purposes, this will be with your consent').",
+    )
+    established_by: str | None = Field(
+        default=None,
+        description="Who obtained the consent or pursues the interest when it is not the "
+        "controller (a list seller's consent, a data company's legitimate interests).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -215,7 +234,9 @@ class Disclosure(Element):
 
     recipient: Slug
     data_categories: list[Slug] | None = Field(
-        default=None, description="Data categories disclosed; default all of the activity's."
+        default=None,
+        description="Data categories disclosed; default all of the activity's; [] when the "
+        "source does not say which.",
     )
     purpose: str | None = None
 
@@ -238,4 +259,9 @@ class Dpia(Element):
 class ChildrenRule(Element):
     consent_age: int = Field(
         ge=0, le=21, description="Below this age the record requires parental consent."
+    )
+    online_service_for_children: bool | None = Field(
+        default=None,
+        description="An information society service offered directly to children (Art 8(1)); "
+        "None when the source does not say.",
     )

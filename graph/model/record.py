@@ -32,6 +32,7 @@ from graph.model.elements import (
     Source,
     System,
 )
+from graph.model.pecr import Cookie, Marketing
 from graph.model.vocabulary import ActivityRole
 
 
@@ -72,6 +73,12 @@ class Activity(Identified):
         default=None, description="Automated decisions or profiling, described; None if none."
     )
     children: ChildrenRule | None = None
+    cookies: list[Cookie] = Field(
+        default_factory=list, description="Cookies and similar technologies it sets (PECR)."
+    )
+    marketing: Marketing | None = Field(
+        default=None, description="Channels and audience of its direct marketing (PECR)."
+    )
 
 
 # --------------------------------------------------------------------------- the record

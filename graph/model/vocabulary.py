@@ -107,7 +107,10 @@ class ProcedureKind(StrEnum):
     objection = "objection"
     consent_withdrawal = "consent_withdrawal"
     breach_notification = "breach_notification"
-    complaint = "complaint"
+    complaint = "complaint"  # the controller's own complaints procedure (DPA 2018 s164A)
+    regulator_complaint = (
+        "regulator_complaint"  # people told of their right to complain to the regulator
+    )
     policy_change_notice = "policy_change_notice"
 
 

@@ -59,6 +59,7 @@ STYLE: dict[str, LabelStyle] = {
     "SecurityMeasure": LabelStyle("#9e9d24", "dot"),
     "RetentionRule": LabelStyle("#f9a825", "diamond"),
     "Procedure": LabelStyle("#0097a7", "box"),
+    "Cookie": LabelStyle("#795548", "dot"),
 }
 """Colour and shape per label; one entry per label of :mod:`graph.schema` (a test checks)."""
 
