@@ -13,7 +13,9 @@ from types import MappingProxyType
 from graph.findings import (  # noqa: F401 - importing the modules registers their checks
     rules_controller,
     rules_lawfulness,
+    rules_pecr,
     rules_record,
+    rules_rights,
     rules_simple,
     rules_transfers,
 )
@@ -44,7 +46,7 @@ def _load() -> dict[str, RuleText]:
             cypher=check.cypher if check else None,
             applies_from=entry.valid_from,
             applies_until=entry.invalid_from,
-            regimes=tuple(str(r) for r in entry.extra("regimes") or ("UK", "EU")),
+            regimes=tuple(str(r) for r in entry.extra("regimes", ["UK", "EU"]) or ()),
             countries=tuple(str(c) for c in entry.extra("countries") or ()),
         )
         texts[entry.id] = RuleText(rule, articles, MappingProxyType(national), variants)

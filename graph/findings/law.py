@@ -34,6 +34,8 @@ class ToolWindow:
     valid_from: dt.date | None
     invalid_from: dt.date | None
     note: str | None
+    no_new_from: dt.date | None = None
+    """First day no new contract could be concluded on the tool (the legacy SCCs)."""
 
     def holds(self, on: dt.date) -> bool:
         if self.valid_from is not None and on < self.valid_from:
@@ -104,10 +106,12 @@ class Law:
 
     @property
     def adequacy_term(self) -> str:
-        """How this regime names adequacy on the date (jurisdictions.yaml: adequacy_term)."""
+        """How findings name adequacy for this regime on the date ('UK GDPR adequacy', after
+        the DUAA 'approval by regulations under UK GDPR Art 45A'; jurisdictions.yaml)."""
         if self.jurisdiction is None:
             return "adequacy"
-        return str(self.jurisdiction.extra("adequacy_term") or "adequacy")
+        term = self.jurisdiction.extra("adequacy_term")
+        return str(term) if term else f"{self.regime_label} adequacy"
 
     @property
     def regime_or_gap(self) -> str:
@@ -181,6 +185,9 @@ class Law:
             valid_from=_date(override.get("valid_from", mechanism.valid_from)),
             invalid_from=_date(override.get("invalid_from", mechanism.invalid_from)),
             note=override.get("note") or mechanism.note,
+            no_new_from=_date(
+                override.get("no_new_contracts_from", mechanism.extra("no_new_contracts_from"))
+            ),
         )
 
     def in_force(self, mechanism: ReferenceEntry) -> bool:

@@ -29,6 +29,10 @@ THIRD_PARTY_SOURCE_KINDS = ("purchased_from_third_party", "third_party")
 """Source kinds whose consent, if any, was collected by someone other than the controller."""
 
 
+def _text(variant: Mapping[str, Any], key: str, current: str) -> str:
+    return " ".join(str(variant[key]).split()) if key in variant else current
+
+
 @dataclass(frozen=True)
 class RuleText:
     """A rule's statement as written in finding_rules.yaml."""
@@ -52,14 +56,11 @@ class RuleText:
             if (start is not None and law.as_of < start) or (end is not None and law.as_of >= end):
                 continue
 
-            def text(key: str, current: str) -> str:
-                return " ".join(str(variant[key]).split()) if key in variant else current
-
             rule = replace(
                 rule,
-                title=text("title", rule.title),
-                explanation=text("explanation", rule.explanation),
-                what_to_do=text("what_to_do", rule.what_to_do),
+                title=_text(variant, "title", rule.title),
+                explanation=_text(variant, "explanation", rule.explanation),
+                what_to_do=_text(variant, "what_to_do", rule.what_to_do),
             )
             if "articles" in variant:
                 articles = tuple(str(a) for a in variant["articles"])

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graph.findings.law import Law, legislation_matches
-from graph.findings.model import Finding
+from graph.findings.model import Finding, Severity
 from graph.findings.registry import Row, RuleRun, check, listing, plural, quoted
-from graph.reference import ReferenceEntry, long_date, reference, reference_by_id
+from graph.reference import (
+    ReferenceEntry,
+    entries_in_force,
+    long_date,
+    reference,
+    reference_by_id,
+)
 
 
 def _repealed(law: Law) -> list[ReferenceEntry]:
@@ -80,15 +86,37 @@ def _current_not_cited(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
         if not missing:
             continue
         cites = listing(quoted(n) for n in row["names"] or []) or "no law"
+        wrong = _other_regime_laws(run.law, cited)
+        also = (
+            f" It names {listing(wrong)}, the law of another regime, as if it applied."
+            if wrong
+            else ""
+        )
         yield run.finding(
             "Controller",
             row["id"],
             row["name"],
             f"On {long_date(run.law.as_of)} the controller is governed by "
             f"{listing(e.name or e.id for e in expected)}, but the record cites {cites}, "
-            f"not {listing(missing)}.",
+            f"not {listing(missing)}.{also}",
             row["ref"],
+            severity=Severity.medium if wrong else None,
+            extra_articles=("Art 12(1)",) if wrong else (),
         )
+
+
+def _other_regime_laws(law: Law, cited: list[str]) -> list[str]:
+    """Laws the record cites that govern another regime's controllers on the date (the EU
+    GDPR cited by a UK controller): legislation.yaml expected_for_regimes."""
+    if law.regime is None:
+        return []
+    wrong = []
+    for entry in entries_in_force("legislation", law.as_of):
+        regimes = entry.extra("expected_for_regimes", []) or []
+        other = bool(regimes) and law.regime not in regimes
+        if other and any(legislation_matches(entry, text) for text in cited if text):
+            wrong.append(entry.name or entry.id)
+    return wrong
 
 
 SAR_CYPHER = """
@@ -122,6 +150,17 @@ def _sar_statement(row: Row) -> str:
         parts.append(f"extendable by {plural(row['extensionMonths'], 'month')}")
     stated = f" ({quoted(row['statedAs'])})" if row["statedAs"] else ""
     return (", ".join(parts) or "no timescale in numbers") + stated
+
+
+def _can_miss_a_month(row: Row) -> bool:
+    """Whether a period stated in days or hours can end after a calendar month: 28 days or
+    fewer always fit (February has 28), 29 to 31 can miss a short month."""
+    shortest = int(
+        reference_by_id("rights_timescales")["subject_access"].extra("shortest_month_days")
+    )
+    if row["days"] is not None and row["days"] > shortest:
+        return True
+    return row["hours"] is not None and row["hours"] > shortest * 24
 
 
 def _sar_excess(row: Row) -> list[str]:
@@ -172,6 +211,8 @@ def _sar_not_one_month(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
         silent = not counted and row["statedAs"] is None and row["extensionMonths"] is None
         if not counted and not silent:
             continue  # stated in words with no number: nothing to compare
+        if counted and row["months"] in (None, months) and not _can_miss_a_month(row):
+            continue  # e.g. 28 days: always within the month, as the ICO itself suggests
         yield run.finding(
             "Procedure",
             row["id"],

@@ -136,9 +136,9 @@ def _age_rule(run: RuleRun) -> tuple[int, str] | None:
     if entry is None:
         return None
     country = run.law.country_label(str(entry.extra("country")))
-    return int(
-        entry.extra("age")
-    ), f"{entry.extra('age')} in {country} ({entry.extra('legal_basis')})"
+    reported = "; as reported by a secondary source" if entry.extra("secondary") else ""
+    described = f"{entry.extra('age')} in {country} ({entry.extra('legal_basis')}{reported})"
+    return int(entry.extra("age")), described
 
 
 @check("CHILD-CONSENT-AGE-TOO-LOW", CHILD_AGE_CYPHER)
@@ -159,7 +159,17 @@ def _child_age_too_low(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             )
 
 
-@check("CHILD-CONSENT-AGE-MISMATCH", CHILD_AGE_CYPHER)
+CHILD_SERVICE_CYPHER = """
+MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[:RELIES_ON]->(:LawfulBasis {id: 'consent'})
+WHERE a.childConsentAge IS NOT NULL AND a.childOnlineService = true
+RETURN DISTINCT a.id AS id, a.name AS name, a.childConsentAge AS age,
+       coalesce(a.childRuleRef, a.ref) AS ref
+ORDER BY id
+"""
+"""Activities Art 8(1) governs: online services offered directly to children on consent."""
+
+
+@check("CHILD-CONSENT-AGE-MISMATCH", CHILD_SERVICE_CYPHER)
 def _child_age_mismatch(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
     rule = _age_rule(run)
     if rule is None:

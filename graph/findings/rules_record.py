@@ -7,6 +7,7 @@ are usually the places where the notice says more than the organisation has docu
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -21,6 +22,22 @@ def _used_by(activities: list[str] | None) -> str:
 
 
 # --------------------------------------------------------------------------- retention
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|ninety"
+)
+STATED_PERIOD = re.compile(
+    rf"\b(\d+|{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))?[\s-]+(day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+"""A period in words: '6 years after employment ends', 'eleven years after last treatment'.
+A rule that states one is clear, even though its trigger ('after employment ends') makes it
+more than a bare duration the record's ``period`` field can hold."""
+
+
+def states_period(*texts: str | None) -> bool:
+    return any(text and STATED_PERIOD.search(text) for text in texts)
 
 
 RETENTION_CYPHER = """
@@ -41,6 +58,8 @@ ORDER BY id
 )
 def _retention_vague(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
     for row in rows:
+        if not row["vague"] and states_period(row["criteria"] or row["name"]):
+            continue  # a period with its trigger, written in words: clear enough to apply
         if row["criteria"]:
             said = f"it says only {quoted(row['criteria'])}, with no period"
         else:
@@ -64,6 +83,8 @@ def _retention_vague(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
 )
 def _retention_no_period(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
     for row in rows:
+        if states_period(row["criteria"]):
+            continue  # the criteria state a period in words ('6 years after ...')
         yield run.finding(
             "RetentionRule",
             row["id"],

@@ -130,6 +130,37 @@ ORDER BY id
             + ", ".join(THIRD_PARTY_SOURCE_KINDS)
         },
     ),
+    Simple(
+        "LAWFUL-BASIS-VAGUE",
+        "Activity",
+        f"""
+MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
+WHERE {NOT_PROCESSOR} AND r.vague = true
+  AND NOT EXISTS {{
+    MATCH (a)-[k:RELIES_ON]->(:LawfulBasis) WHERE coalesce(k.vague, false) = false
+  }}
+RETURN a.id AS id, a.name AS name, coalesce(r.ref, a.ref) AS ref, collect(b.name) AS bases,
+       collect(r.note) AS notes
+ORDER BY id
+""",
+        "The activity's only lawful basis ({bases:listing}) is a general statement, not a basis "
+        "stated for this purpose; people cannot tell which basis applies to it.",
+    ),
+    Simple(
+        "MARKETING-THIRD-PARTY-LEGITIMATE-INTERESTS",
+        "Activity",
+        f"""
+MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
+WHERE {NOT_PROCESSOR} AND a.directMarketing = true AND r.establishedBy IS NOT NULL
+  AND b.id IN ['legitimate_interests', 'consent']
+RETURN a.id AS id, a.name AS name, coalesce(r.ref, a.ref) AS ref, b.name AS basis,
+       r.establishedBy AS holder
+ORDER BY id
+""",
+        "The activity markets on data relying on {basis} established by {holder}, not by the "
+        "controller: another organisation's consent or legitimate interests assessment does "
+        "not cover this controller's own marketing.",
+    ),
     # ------------------------------------------------------------------ retention, security
     Simple(
         "RETENTION-MISSING",
@@ -175,7 +206,7 @@ ORDER BY id
         "Recipient",
         f"""
 MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[:DISCLOSES_TO]->(r:Recipient)
-WHERE r.country IS NULL AND {NOT_PROCESSOR}
+WHERE r.country IS NULL AND {NOT_PROCESSOR} AND r.kind <> 'public_authority'
   AND NOT EXISTS {{
     MATCH (r)-[t:TRANSFER_UNDER]->(:TransferMechanism) WHERE t.country IS NOT NULL
   }}
@@ -247,6 +278,33 @@ ORDER BY id
         "The activity lists no categories of personal data.",
     ),
     # ------------------------------------------------------------------ the controller
+    Simple(
+        "COMPLAINTS-PROCEDURE-MISSING",
+        "Controller",
+        """
+MATCH (c:Controller)
+WHERE NOT EXISTS { MATCH (c)-[:HAS_PROCEDURE]->(p:Procedure) WHERE p.kind = 'complaint' }
+RETURN c.id AS id, c.name AS name, c.ref AS ref
+ORDER BY id
+""",
+        "The record has no procedure for people to complain to the controller about its use "
+        "of their personal data (a complaint form usable electronically, acknowledgement within "
+        "30 days, a response without undue delay).",
+    ),
+    Simple(
+        "REGULATOR-COMPLAINT-NOT-STATED",
+        "Controller",
+        """
+MATCH (c:Controller)
+WHERE NOT EXISTS {
+  MATCH (c)-[:HAS_PROCEDURE]->(p:Procedure) WHERE p.kind = 'regulator_complaint'
+}
+RETURN c.id AS id, c.name AS name, c.ref AS ref
+ORDER BY id
+""",
+        "The record does not show that people are told of their right to lodge a complaint "
+        "with the supervisory authority.",
+    ),
     Simple(
         "DPO-CONTACT-MISSING",
         "Controller",

@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from graph.findings.model import Finding
+from graph.findings.law import ToolWindow
+from graph.findings.model import Finding, Severity
 from graph.findings.registry import Row, RuleRun, check, listing, quoted
 from graph.reference import ReferenceEntry, long_date
 
@@ -25,6 +26,7 @@ WHERE destination IS NOT NULL AND destination <> c.country
 MATCH (k:Country {id: destination})
 RETURN r.id AS recipientId, r.name AS recipient, k.id AS country, k.name AS countryName,
        m.id AS mechanism, t.statedAs AS statedAs, t.certified AS certified,
+       t.concludedOn AS concludedOn,
        coalesce(t.ref, r.ref) AS ref, collect(DISTINCT a.name) AS activities
 ORDER BY country, recipientId, mechanism
 """
@@ -43,6 +45,7 @@ class Transfer:
     certified: bool | None
     ref: str | None
     activities: tuple[str, ...]
+    concluded_on: dt.date | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> Transfer:
@@ -56,6 +59,9 @@ class Transfer:
             certified=row["certified"],
             ref=row["ref"],
             activities=tuple(row["activities"] or ()),
+            concluded_on=(
+                dt.date.fromisoformat(row["concludedOn"]) if row.get("concludedOn") else None
+            ),
         )
 
     def opening(self) -> str:
@@ -86,9 +92,21 @@ def _tools_advice(run: RuleRun, transfer: Transfer, lead: str) -> str:
     )
 
 
-def _finding(run: RuleRun, transfer: Transfer, why: str, what_to_do: str | None = None) -> Finding:
+def _finding(
+    run: RuleRun,
+    transfer: Transfer,
+    why: str,
+    what_to_do: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
     return run.finding(
-        "Recipient", transfer.recipient_id, transfer.recipient, why, transfer.ref, what_to_do
+        "Recipient",
+        transfer.recipient_id,
+        transfer.recipient,
+        why,
+        transfer.ref,
+        what_to_do,
+        severity=severity,
     )
 
 
@@ -105,9 +123,10 @@ def _no_mechanism(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
         if adequacy is not None and adequacy.extra("scope") == "full":
             continue  # lawful on adequacy: TRANSFER-ADEQUACY-NOT-RECORDED says to record it
         partial = (
-            f" {transfer.country_name} has only partial adequacy: {adequacy.extra('scope_note')}"
+            f" {transfer.country_name} has only partial {run.law.adequacy_term}: "
+            f"{adequacy.extra('scope_note')}"
             if adequacy is not None
-            else f" {transfer.country_name} has no {run.law.regime_label} adequacy."
+            else f" {transfer.country_name} has no {run.law.adequacy_term}."
         )
         yield _finding(
             run,
@@ -130,7 +149,7 @@ def _adequacy_not_recorded(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             run,
             transfer,
             f"{transfer.opening()} with no transfer tool recorded; {transfer.country_name} has "
-            f"{run.law.regime_label} adequacy ({adequacy.extra('legal_basis')}), which the "
+            f"{run.law.adequacy_term} ({adequacy.extra('legal_basis')}), which the "
             "record should state.",
         )
 
@@ -146,11 +165,15 @@ def _invalid_mechanism(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             mechanism is None
             or not law.serves_regime(mechanism)
             or not law.covers_destination(mechanism, transfer.country)
-            or law.in_force(mechanism)
         ):
             continue  # TRANSFER-MECHANISM-NOT-APPLICABLE reports tools that do not fit
         window = law.window(mechanism)
         name = _tool_name(mechanism, str(transfer.mechanism))
+        if law.in_force(mechanism):
+            late = _concluded_too_late(run, transfer, window, name)
+            if late is not None:
+                yield late
+            continue
         if window.valid_from is not None and law.as_of < window.valid_from:
             status = f"it only applies from {long_date(window.valid_from)}"
         else:
@@ -169,6 +192,37 @@ def _invalid_mechanism(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             f"on {long_date(law.as_of)}: {status}.",
             _tools_advice(run, transfer, run.rule.what_to_do),
         )
+
+
+def _concluded_too_late(
+    run: RuleRun, transfer: Transfer, window: ToolWindow, name: str
+) -> Finding | None:
+    """A tool still in force for old contracts only (the legacy SCCs after their cut-off):
+    high when the record dates the contract after the cut-off, medium when it gives no date."""
+    cutoff = window.no_new_from
+    if cutoff is None or run.law.as_of < cutoff:
+        return None
+    concluded = transfer.concluded_on
+    if concluded is not None and concluded < cutoff:
+        return None
+    assert window.invalid_from is not None
+    rule = (
+        f"only contracts concluded by {long_date(cutoff - dt.timedelta(days=1))} can rely on it, "
+        f"until {long_date(window.invalid_from - dt.timedelta(days=1))}"
+    )
+    if concluded is not None:
+        why = f"the contract was concluded on {long_date(concluded)}, but {rule}"
+        severity = None
+    else:
+        why = f"{rule}, and the record does not say when the contract was concluded"
+        severity = Severity.medium
+    return _finding(
+        run,
+        transfer,
+        f"{transfer.opening()} under the {name}{transfer.stated()}: {why}.",
+        _tools_advice(run, transfer, run.rule.what_to_do),
+        severity,
+    )
 
 
 @check("TRANSFER-MECHANISM-NOT-APPLICABLE", TRANSFERS_CYPHER)
@@ -228,9 +282,12 @@ def _certification(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
         )
         if not applicable or not law.in_force(mechanism):
             continue  # TRANSFER-MECHANISM-NOT-APPLICABLE / TRANSFER-INVALID-MECHANISM say why
+        claimed = transfer.certified is None and bool(transfer.stated_as)
         state = (
             "the record says the recipient is not certified"
             if transfer.certified is False
+            else "the record quotes the recipient's claim but not a check of the framework's list"
+            if claimed
             else "the record does not say the recipient is certified"
         )
         yield _finding(
@@ -238,6 +295,7 @@ def _certification(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             transfer,
             f"{transfer.opening()} under the {_tool_name(mechanism, str(transfer.mechanism))}"
             f"{transfer.stated()}, which covers only certified organisations, and {state}.",
+            severity=Severity.low if claimed else None,
         )
 
 
@@ -249,14 +307,14 @@ def _adequacy_not_adequate(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             continue
         other = law.adequacy_any_date(transfer.country)
         if other is None:
-            status = f"{transfer.country_name} has no {law.regime_label} adequacy"
+            status = f"{transfer.country_name} has no {law.adequacy_term}"
         elif other.valid_from is not None and law.as_of < other.valid_from:
             status = (
-                f"{transfer.country_name}'s {law.regime_label} adequacy only applies from "
+                f"{transfer.country_name}'s {law.adequacy_term} only applies from "
                 f"{long_date(other.valid_from)}"
             )
         else:
-            status = f"{transfer.country_name}'s {law.regime_label} adequacy has ended"
+            status = f"{transfer.country_name}'s {law.adequacy_term} has ended"
         yield _finding(
             run,
             transfer,
@@ -287,7 +345,7 @@ def _adequacy_partial(run: RuleRun, rows: list[Row]) -> Iterator[Finding]:
             run,
             transfer,
             f"{transfer.opening()} relying on adequacy{transfer.stated()}, but "
-            f"{transfer.country_name}'s {law.regime_label} adequacy is partial: "
+            f"{transfer.country_name}'s {law.adequacy_term} is partial: "
             f"{adequacy.extra('scope_note')}",
             what_to_do,
         )
