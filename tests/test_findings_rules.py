@@ -18,6 +18,8 @@ import pytest
 
 from graph.build import build_graph
 from graph.findings import RULES, FindingsReport, Severity, run_findings
+from graph.findings.catalog import RULE_TEXTS
+from graph.findings.law import ControllerFacts, Law
 from graph.stores import EmbeddedStore
 from loaders import load_record
 from tests.conftest import MINIMAL, minimal_record_data, write_record
@@ -71,11 +73,12 @@ BAD = scenario(
         "id": "acme",
         "name": "Acme Ltd",
         "country": "GB",
-        "dpo": {"name": "Head of Compliance"},
+        "dpo": {"name": "Head of Compliance", "role": "Head of IT and data protection officer"},
         "legislation_cited": [
             {"id": "dpa-1998", "name": "Data Protection Act 1998", "ref": "notice §2"},
             {"id": "gdpr", "name": "General Data Protection Regulation"},
         ],
+        "pecr": {"public_ecs_provider": True, "website_or_app": True},
     },
     activities=[
         {**NEWSLETTER, "security_measures": ["mfa"]},
@@ -128,15 +131,82 @@ BAD = scenario(
             "kids-copied-rule",
             lawful_bases=["consent"],
             consent_withdrawal={"mechanism": "settings page"},
+            children={"consent_age": 16, "online_service_for_children": True},
+        ),
+        activity(
+            "kids-not-online",  # a higher age outside an online service for children: no finding
+            lawful_bases=["consent"],
+            consent_withdrawal={"mechanism": "settings page"},
             children={"consent_age": 16},
         ),
         activity("new-basis", lawful_bases=["recognised_legitimate_interest"]),
+        activity(
+            "vague-basis",
+            lawful_bases=[{"basis": "consent", "vague": True}],
+            consent_withdrawal={"mechanism": "settings page"},
+        ),
+        activity(
+            "bought-li",
+            sources=["list-broker"],
+            lawful_bases=[
+                {
+                    "basis": "legitimate_interests",
+                    "lia_ref": "LIA-9",
+                    "established_by": "the list broker",
+                }
+            ],
+            direct_marketing=True,
+            marketing={"channels": ["email"], "audience": "both"},
+        ),
+        activity(
+            "b2b-corporate",  # electronic mail to companies only: reg 22 does not apply
+            lawful_bases=[{"basis": "legitimate_interests", "lia_ref": "LIA-10"}],
+            direct_marketing=True,
+            marketing={"channels": ["email"], "audience": "corporate", "tps_screened": True},
+        ),
+        activity(
+            "cold-calls",
+            lawful_bases=[{"basis": "legitimate_interests", "lia_ref": "LIA-11"}],
+            direct_marketing=True,
+            marketing={"channels": ["phone", "post"]},
+        ),
+        activity(
+            "upsell",
+            data_categories=["call-records"],
+            lawful_bases=[{"basis": "consent", "vague": True}],
+            consent_withdrawal={"mechanism": "settings page"},
+            direct_marketing=True,
+        ),
+        activity(
+            "upsell-consented",
+            data_categories=["call-records"],
+            lawful_bases=["consent"],
+            consent_withdrawal={"mechanism": "settings page"},
+            direct_marketing=True,
+        ),
+        activity(
+            "site",
+            cookies=[
+                {"id": "ga", "name": "Analytics", "purpose": "analytics", "provider": "Google"},
+                {"id": "session", "name": "Session", "purpose": "strictly_necessary"},
+                {
+                    "id": "stats-exempt",
+                    "name": "First-party statistics",
+                    "purpose": "analytics",
+                    "exemption": "statistical",
+                    "information": "We count visits to improve the site.",
+                    "objection": "Switch statistics off in the footer.",
+                },
+                {"id": "ads", "name": "Ads", "purpose": "advertising", "consent": True},
+            ],
+        ),
     ],
     data_categories=[
         {"id": "email", "name": "Email address"},
         {"id": "health-data", "name": "Health records", "special_category": "health"},
         {"id": "convictions", "name": "Criminal convictions", "criminal_offence": True},
         {"id": "shoe-size", "name": "Shoe size"},
+        {"id": "call-records", "name": "Numbers called and minutes", "pecr_kind": "traffic"},
     ],
     data_subjects=[*COMMON["data_subjects"], {"id": "visitors", "name": "Visitors"}],
     sources=[
@@ -237,7 +307,11 @@ GOOD = scenario(
             lawful_bases=["consent"],
             consent_withdrawal={"mechanism": "unsubscribe link"},
             direct_marketing=True,
-            children={"consent_age": 13},
+            children={"consent_age": 13, "online_service_for_children": True},
+            marketing={"channels": ["email", "phone"], "tps_screened": True},
+            cookies=[
+                {"id": "consented", "name": "Consented", "purpose": "analytics", "consent": True}
+            ],
         ),
     ],
     data_categories=[
@@ -281,6 +355,17 @@ GOOD = scenario(
             "timescale": {"hours": 72},
         },
         {"id": "withdraw", "name": "Withdraw consent", "kind": "consent_withdrawal"},
+        *(
+            {"id": kind.replace("_", "-"), "name": kind.title(), "kind": kind}
+            for kind in (
+                "erasure",
+                "restriction",
+                "portability",
+                "objection",
+                "complaint",
+                "regulator_complaint",
+            )
+        ),
     ],
 )
 
@@ -339,8 +424,10 @@ EU_RECIPIENTS = [
     recipient("gb-adequacy", "GB", tool("adequacy")),
     recipient("us-idta", "US", tool("idta")),
     recipient("us-eu-dpf", "US", tool("eu_us_dpf", certified=True)),
-    recipient("in-legacy-scc", "IN", tool("legacy_eu_scc")),
+    recipient("in-legacy-scc", "IN", tool("legacy_eu_scc", concluded_on="2021-03-01")),
+    recipient("in-legacy-scc-late", "IN", tool("legacy_eu_scc", concluded_on="2021-10-01")),
     recipient("in-eu-scc", "IN", tool("eu_scc")),
+    recipient("gb-nothing", "GB"),
 ]
 
 EU = scenario(
@@ -378,7 +465,7 @@ EU = scenario(
     ],
     recipients=EU_RECIPIENTS,
     procedures=[
-        {"id": "sar", "name": "Auskunft", "kind": "subject_access", "timescale": {"days": 28}},
+        {"id": "sar", "name": "Auskunft", "kind": "subject_access", "timescale": {"days": 30}},
         {"id": "breach", "name": "Breaches", "kind": "breach_notification"},
     ],
 )
@@ -401,7 +488,12 @@ ELSEWHERE = scenario(
 NO_SCHEDULE1 = copy.deepcopy(GOOD)
 del NO_SCHEDULE1["activities"][1]["criminal_offence_basis"]["dpa_schedule1"]
 
+# GOOD, for a provider of a public electronic communications service (PECR reg 5A applies).
+PECS = copy.deepcopy(GOOD)
+PECS["controller"]["pecr"] = {"public_ecs_provider": True}
+
 SCENARIOS: dict[str, dict[str, Any]] = {
+    "PECS": PECS,
     "NO_SCHEDULE1": NO_SCHEDULE1,
     "MINIMAL": minimal_record_data(),
     "BAD": BAD,
@@ -437,6 +529,21 @@ def report_for(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Report]:
         store.close()
 
 
+ALLOWED_SEVERITIES: dict[str, set[Severity]] = {
+    # medium when the record names the other regime's law (BAD cites the EU GDPR)
+    "LEGISLATION-CURRENT-NOT-CITED": {Severity.info, Severity.medium},
+    # medium when the legacy SCC contract's date is not recorded
+    "TRANSFER-INVALID-MECHANISM": {Severity.high, Severity.medium},
+}
+"""Rules whose severity depends on what the record says (finding_rules.yaml explains when)."""
+
+COUNTRIES = {name: SCENARIOS[name]["controller"]["country"] for name in SCENARIOS}
+
+
+def law_for(report: FindingsReport, name: str) -> Law:
+    return Law(report.as_of, ControllerFacts("x", "x", COUNTRIES[name], None))
+
+
 def flagged(report: FindingsReport, rule: str) -> set[str]:
     return {f.element_id for f in report.findings if f.rule == rule}
 
@@ -458,6 +565,19 @@ TRIGGERS: list[tuple[str, str, dt.date | None, set[str]]] = [
     ("CHILD-CONSENT-AGE-TOO-LOW", "EU", None, {"kids-too-young"}),
     ("CHILD-CONSENT-AGE-MISMATCH", "BAD", None, {"kids-copied-rule"}),
     ("CHILD-CONSENT-AGE-UNVERIFIED", "ELSEWHERE", None, {"kids"}),
+    ("LAWFUL-BASIS-VAGUE", "BAD", None, {"vague-basis", "upsell"}),
+    ("MARKETING-THIRD-PARTY-LEGITIMATE-INTERESTS", "BAD", None, {"bought-li"}),
+    ("RIGHTS-NOT-STATED", "BAD", None, {"acme"}),
+    ("REGULATOR-COMPLAINT-NOT-STATED", "BAD", None, {"acme"}),
+    ("COMPLAINTS-PROCEDURE-MISSING", "BAD", dt.date(2026, 6, 19), {"acme"}),
+    ("DPO-CONFLICTING-ROLE", "BAD", None, {"acme"}),
+    ("PECR-COOKIES-NO-CONSENT", "BAD", None, {"ga"}),
+    ("PECR-COOKIES-NO-CONSENT", "BAD", dt.date(2026, 2, 4), {"ga", "stats-exempt"}),
+    ("PECR-ELECTRONIC-MAIL-NO-CONSENT", "BAD", None, {"bought-li"}),
+    ("PECR-LIVE-CALLS-NO-TPS-SCREENING", "BAD", None, {"cold-calls"}),
+    ("PECR-TRAFFIC-DATA-MARKETING", "BAD", None, {"upsell"}),
+    ("PECR-BREACH-NOTIFICATION-TIMESCALE", "BAD", None, {"breach"}),
+    ("PECR-BREACH-NOTIFICATION-TIMESCALE", "PECS", dt.date(2025, 8, 19), {"breach"}),
     ("TRANSFER-NO-MECHANISM", "TRANSFERS", None, {"us-nothing", "in-not-stated"}),
     ("TRANSFER-ADEQUACY-NOT-RECORDED", "TRANSFERS", None, {"ch-nothing"}),
     ("TRANSFER-INVALID-MECHANISM", "TRANSFERS", None, {"us-shield", "in-legacy-scc"}),
@@ -465,9 +585,23 @@ TRIGGERS: list[tuple[str, str, dt.date | None, set[str]]] = [
         "TRANSFER-INVALID-MECHANISM",
         "TRANSFERS",
         dt.date(2023, 1, 1),  # the UK Extension applies from 12 October 2023
-        {"us-shield", "us-ext-uncertified", "us-ext-not-certified", "us-ext-certified"},
+        # the legacy SCCs: no new UK contracts after 21 September 2022 (no date recorded here)
+        {
+            "us-shield",
+            "us-ext-uncertified",
+            "us-ext-not-certified",
+            "us-ext-certified",
+            "in-legacy-scc",
+        },
     ),
-    ("TRANSFER-INVALID-MECHANISM", "EU", dt.date(2023, 8, 1), {"in-legacy-scc"}),
+    (
+        "TRANSFER-INVALID-MECHANISM",
+        "EU",
+        dt.date(2023, 8, 1),
+        {"in-legacy-scc", "in-legacy-scc-late"},
+    ),
+    # the late contract (1 Oct 2021) is after the EU cut-off; the DPF applies from 10 July 2023
+    ("TRANSFER-INVALID-MECHANISM", "EU", dt.date(2022, 6, 1), {"in-legacy-scc-late", "us-eu-dpf"}),
     (
         "TRANSFER-MECHANISM-NOT-APPLICABLE",
         "TRANSFERS",
@@ -530,6 +664,23 @@ QUIET: list[tuple[str, str, dt.date | None, str | None]] = [
     ("JURISDICTION-NOT-ASSESSED", "BAD", None, None),
     ("CHILD-CONSENT-AGE-UNVERIFIED", "BAD", None, None),
     ("SAR-TIMESCALE-NOT-ONE-MONTH", "BAD", None, None),  # 40 days is reported as exceeding
+    ("CHILD-CONSENT-AGE-MISMATCH", "BAD", None, "kids-not-online"),
+    ("LAWFUL-BASIS-VAGUE", "BAD", None, "survey"),
+    ("MARKETING-THIRD-PARTY-LEGITIMATE-INTERESTS", "BAD", None, "b2b-corporate"),
+    ("RIGHTS-NOT-STATED", "ELSEWHERE", None, None),
+    ("REGULATOR-COMPLAINT-NOT-STATED", "ELSEWHERE", None, None),
+    ("COMPLAINTS-PROCEDURE-MISSING", "BAD", dt.date(2026, 6, 18), None),
+    ("COMPLAINTS-PROCEDURE-MISSING", "EU", dt.date(2026, 12, 1), None),  # a UK duty only
+    ("DPO-CONFLICTING-ROLE", "EU", None, None),
+    ("PECR-COOKIES-NO-CONSENT", "BAD", None, "stats-exempt"),
+    ("PECR-COOKIES-NO-CONSENT", "BAD", dt.date(2011, 5, 25), None),  # consent rule from 26 May 2011
+    ("PECR-ELECTRONIC-MAIL-NO-CONSENT", "BAD", None, "b2b-corporate"),
+    ("PECR-LIVE-CALLS-NO-TPS-SCREENING", "BAD", None, "b2b-corporate"),
+    ("PECR-TRAFFIC-DATA-MARKETING", "BAD", None, "upsell-consented"),
+    ("PECR-BREACH-NOTIFICATION-TIMESCALE", "PECS", dt.date(2025, 8, 20), None),  # 72 h from then
+    ("PECR-BREACH-NOTIFICATION-TIMESCALE", "PECS", dt.date(2013, 8, 24), None),  # no hours yet
+    ("PECR-BREACH-NOTIFICATION-TIMESCALE", "EU", None, None),  # PECR is UK law
+    ("TRANSFER-NO-MECHANISM", "EU", dt.date(2021, 6, 27), "gb-nothing"),  # EU-UK bridge
 ]
 
 
@@ -545,8 +696,8 @@ def test_rule_triggers_on_the_right_elements(
     assert flagged(report, rule) == expected
     for finding in report.findings:
         if finding.rule == rule:
-            assert finding.severity is RULES[rule].severity
-            assert finding.title == RULES[rule].title
+            assert finding.severity in ALLOWED_SEVERITIES.get(rule, {RULES[rule].severity})
+            assert finding.title == RULE_TEXTS[rule].for_law(law_for(report, name))[0].title
             assert finding.why and finding.what_to_do
 
 
@@ -583,6 +734,8 @@ def test_the_minimal_record_has_no_high_findings(report_for: Report) -> None:
         "SECURITY-MEASURES-MISSING",
         "RETENTION-NO-PERIOD",
         "LEGISLATION-CURRENT-NOT-CITED",
+        "RIGHTS-NOT-STATED",
+        "REGULATOR-COMPLAINT-NOT-STATED",
     }
 
 
@@ -655,7 +808,12 @@ def test_findings_point_at_their_provenance(report_for: Report) -> None:
         ({"months": 1, "extension_months": 2}, set()),
         ({"months": 1}, set()),
         ({"months": 2}, {"SAR-TIMESCALE-EXCEEDS-LIMIT"}),
-        ({"days": 28, "extension_months": 2}, {"SAR-TIMESCALE-NOT-ONE-MONTH"}),
+        ({"days": 28, "extension_months": 2}, set()),  # always within a calendar month
+        ({"days": 29}, {"SAR-TIMESCALE-NOT-ONE-MONTH"}),  # can miss February
+        ({"days": 31}, {"SAR-TIMESCALE-NOT-ONE-MONTH"}),
+        ({"days": 32}, {"SAR-TIMESCALE-EXCEEDS-LIMIT"}),
+        ({"hours": 672}, set()),  # 28 days
+        ({}, {"SAR-TIMESCALE-NOT-ONE-MONTH"}),  # no timescale at all
         ({"months": 1, "extension_months": 3}, {"SAR-TIMESCALE-EXCEEDS-LIMIT"}),
     ],
 )

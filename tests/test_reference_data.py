@@ -89,6 +89,9 @@ def _is_country(code: Any) -> bool:
 def test_country_codes_are_iso_strings(name: str) -> None:
     """YAML reads an unquoted NO (Norway) as false: every code must survive as a country."""
     for entry in reference(name):
+        if entry.extra("organisation"):
+            assert entry.extra("country") is None, entry.id  # an international organisation
+            continue
         codes = entry.extra("countries") or [entry.extra("country")]
         bad = [c for c in codes if not _is_country(c)]
         assert not bad, f"{name} {entry.id}: not ISO 3166-1 alpha-2 codes: {bad!r}"
@@ -105,7 +108,8 @@ def test_transfer_mechanisms_cover_the_record_vocabulary_and_are_consistent() ->
             assert regime in regimes and companion in mechanisms, entry.id
         for regime, window in (entry.extra("by_regime") or {}).items():
             assert regime in regimes, entry.id
-            assert set(window) <= {"valid_from", "invalid_from", "source", "note"}, entry.id
+            allowed = {"valid_from", "invalid_from", "no_new_contracts_from", "source", "note"}
+            assert set(window) <= allowed, entry.id
         for code in entry.extra("countries", []) or []:
             assert _is_country(code), entry.id
 
@@ -124,15 +128,17 @@ def test_adequacy_entries_say_their_scope() -> None:
 
 def test_jurisdictions_name_existing_adequacy_lists_and_do_not_overlap() -> None:
     for entry in reference("jurisdictions"):
-        assert entry.extra("adequacy_list") in reference_files(), entry.id
         assert entry.extra("regime") in ("UK", "EU"), entry.id
+        if entry.extra("transfers_only"):
+            continue  # a period without third-country status, not a controller's regime
+        assert entry.extra("adequacy_list") in reference_files(), entry.id
         assert entry.extra("article_prefix"), entry.id
     # on any day a country is under at most one regime
     for day in (dt.date(2018, 6, 1), dt.date(2020, 6, 1), dt.date(2021, 6, 1), dt.date.today()):
         counts = Counter(
             code
             for entry in reference("jurisdictions")
-            if entry.in_force(day)
+            if entry.in_force(day) and not entry.extra("transfers_only")
             for code in entry.extra("countries", [])
         )
         assert all(n == 1 for n in counts.values()), (day, counts.most_common(3))
@@ -179,3 +185,81 @@ def test_the_dates_the_rules_hinge_on() -> None:
     eu = {e.extra("country"): e for e in reference("adequacy_eu")}
     assert eu["GB"].valid_from == dt.date(2021, 6, 28)
     assert eu["US"].valid_from == dt.date(2023, 7, 10)
+
+
+LEGAL_FACT_FILES = (
+    "adequacy_eu",
+    "adequacy_uk",
+    "article_changes",
+    "child_consent_ages",
+    "jurisdictions",
+    "lawful_bases",
+    "legislation",
+    "pecr",
+    "transfer_mechanisms",
+)
+"""Files of dated legal facts: each entry says when it holds, or says why it cannot."""
+
+DATE_MARKERS = ("in_force_before_gdpr", "valid_from_not_confirmed", "undated_tool")
+
+
+@pytest.mark.parametrize("name", LEGAL_FACT_FILES)
+def test_every_legal_fact_has_validity_dates_or_says_why_not(name: str) -> None:
+    for entry in reference(name):
+        dated = entry.valid_from is not None or entry.invalid_from is not None
+        marked = [m for m in DATE_MARKERS if entry.extra(m)]
+        assert dated or marked, (
+            f"{name} {entry.id}: give valid_from/invalid_from, or one of {DATE_MARKERS} "
+            "(and say why in the note or the file header)"
+        )
+        assert not (marked and entry.valid_from), f"{name} {entry.id}: dated and marked undated"
+
+
+def test_article_changes_name_their_successors() -> None:
+    for entry in reference("article_changes"):
+        assert entry.article and str(entry.article).startswith("Art "), entry.id
+        becomes = entry.extra("becomes")
+        assert becomes and all(str(a).startswith("Art ") for a in becomes), entry.id
+        assert entry.valid_from is not None and entry.extra("regimes") == ["UK"], entry.id
+        assert str(entry.extra("commencement_source")).startswith("https://"), entry.id
+
+
+def test_the_duaa_and_pecr_dates() -> None:
+    """The commencement dates the UK findings hinge on (SI 2026/82, SI 2025/904)."""
+    changes = reference_by_id("article_changes")
+    assert {e.valid_from for e in changes.values()} == {dt.date(2026, 2, 5)}
+    assert changes["uk-art44-to-44a"].extra("becomes") == ["Art 44A"]
+    pecr = reference_by_id("pecr")
+    assert pecr["reg6-sch-a1"].valid_from == dt.date(2026, 2, 5)
+    assert pecr["reg5a-24-hours"].invalid_from == pecr["reg5a-72-hours"].valid_from
+    assert pecr["reg5a-72-hours"].valid_from == dt.date(2025, 8, 20)
+    rules = reference_by_id("finding_rules")
+    assert rules["COMPLAINTS-PROCEDURE-MISSING"].valid_from == dt.date(2026, 6, 19)
+    mechanisms = reference_by_id("transfer_mechanisms")
+    legacy = mechanisms["legacy_eu_scc"]
+    assert legacy.extra("no_new_contracts_from") == dt.date(2022, 9, 22)  # UK: by 21 Sep 2022
+    assert legacy.extra("by_regime")["EU"]["no_new_contracts_from"] == dt.date(2021, 9, 27)
+    assert legacy.extra("by_regime")["EU"]["invalid_from"] == dt.date(2022, 12, 28)
+    bridge = reference_by_id("jurisdictions")["eu-uk-bridge-2021"]
+    assert (bridge.valid_from, bridge.invalid_from) == (dt.date(2021, 1, 1), dt.date(2021, 6, 28))
+
+
+def test_adequacy_corrections() -> None:
+    eu = {e.id: e for e in reference("adequacy_eu")}
+    assert eu["BR"].valid_from == dt.date(2026, 1, 26) and eu["BR"].extra("scope") == "full"
+    assert eu["EPO"].extra("organisation") == "European Patent Organisation"
+    assert "T-553/23" in str(eu["US"].note) and "C-703/25 P" in str(eu["US"].note)
+    uk = {e.extra("country"): e for e in reference("adequacy_uk")}
+    assert uk["FO"].extra("scope") == "full"
+
+
+def test_child_consent_ages_cover_the_eu_as_reported() -> None:
+    ages = {}
+    for entry in reference("child_consent_ages"):
+        if entry.in_force(dt.date(2026, 12, 1)):
+            ages[entry.extra("country")] = entry.extra("age")
+    assert ages["DK"] == 15  # raised from 13 on 1 January 2024
+    assert ages["GB"] == 13 and ages["DE"] == 16 and ages["FR"] == 15 and ages["ES"] == 14
+    eu27 = set(reference_by_id("jurisdictions")["eu-gdpr-member-states"].extra("countries"))
+    assert eu27 - set(ages) == {"SI"}  # Slovenia not confirmed: see README.md
+    assert all(13 <= age <= 16 for age in ages.values())
