@@ -7,7 +7,7 @@ A test fails when the file differs from this output; regenerate it with
 from __future__ import annotations
 
 from graph.findings.catalog import RULES, RULES_FILE
-from graph.findings.model import Severity
+from graph.findings.model import Rule, Severity
 from graph.findings.registry import CHECKS
 from graph.reference import reference_by_id
 
@@ -27,8 +27,39 @@ in `data/reference/` (each entry dated and sourced) for an evaluation date: toda
 
 Articles written `Art N` are GDPR articles, cited in findings for the controller's regime:
 `UK GDPR Art 44` for a controller in the UK (from 1 January 2021), `GDPR Art 44` for one in the
-EU/EEA (regimes: `data/reference/jurisdictions.yaml`). Other citations (`DPA 2018 s9`,
-`PECR reg 22`) apply only to controllers in the country they belong to.
+EU/EEA (regimes: `data/reference/jurisdictions.yaml`). For UK controllers, articles the Data (Use
+and Access) Act 2025 replaced are cited by their successors from the day they commenced
+(`data/reference/article_changes.yaml`): from 5 February 2026 `Art 44` is cited as `Art 44A`,
+`Art 45` as `Arts 45A, 45B`, `Art 46` adds `Art 46(1A)`, `Art 12(3)` adds `Art 12A`, `Art 22`
+becomes `Arts 22A-22D`. Other citations (`DPA 2018 s9`, `PECR reg 22`) apply only to controllers
+in the country they belong to.
+
+Each rule applies to the regimes and dates it states ("Applies to" below); on other dates it is
+not applied and the report lists it under `not_applied` with the reason. Before 25 May 2018 no
+GDPR rule applies: a replay then (`--as-of 2015-01-01`) reports that the date predates what is
+modelled (JURISDICTION-NOT-ASSESSED) and applies only the PECR rules, which were UK law then.
+
+## What changed (issue 12: the Data (Use and Access) Act 2025, PECR, honest replays)
+
+- **New rules.** PECR: PECR-COOKIES-NO-CONSENT (reg 6 and the DUAA exemptions of Sch A1),
+  PECR-ELECTRONIC-MAIL-NO-CONSENT (reg 22), PECR-LIVE-CALLS-NO-TPS-SCREENING (reg 21),
+  PECR-TRAFFIC-DATA-MARKETING (reg 7), PECR-BREACH-NOTIFICATION-TIMESCALE (reg 5A: 24 hours,
+  72 hours from 20 August 2025). Rights: RIGHTS-NOT-STATED, REGULATOR-COMPLAINT-NOT-STATED,
+  COMPLAINTS-PROCEDURE-MISSING (DPA 2018 s164A, from 19 June 2026). Also DPO-CONFLICTING-ROLE
+  (Art 38(6)), LAWFUL-BASIS-VAGUE (a general claim is judged as vague, not absent) and
+  MARKETING-THIRD-PARTY-LEGITIMATE-INTERESTS (bought-in data on someone else's basis).
+- **False positives removed.** SAR-TIMESCALE-NOT-ONE-MONTH no longer reports 28 days or fewer
+  (always within a calendar month). CHILD-CONSENT-AGE-MISMATCH only for online services offered
+  to children on consent, at info severity (a higher age is lawful). RECIPIENT-COUNTRY-UNKNOWN
+  skips public authorities; the recipient rules skip data handed back by activities performed as
+  processor. RETENTION-VAGUE and RETENTION-NO-PERIOD accept a period written in words ("6 years
+  after employment ends"). TRANSFER-CERTIFICATION-NOT-RECORDED is low when the record quotes the
+  recipient's own claim. LEGISLATION-CURRENT-NOT-CITED is medium when the record names another
+  regime's law.
+- **Dated law.** Rules carry the regimes and dates they apply to; UK transfer and SAR wording
+  follows the DUAA from 5 February 2026; TRANSFER-INVALID-MECHANISM knows the legacy SCC
+  cut-offs for new contracts (EU 27 September 2021, UK after 21 September 2022). Reference
+  corrections are listed in `data/reference/README.md`.
 
 Severity: **high** — likely unlawful as recorded; **medium** — a regulator would ask for more;
 **low** — a gap in the record; **info** — worth a look.
@@ -66,6 +97,8 @@ def rules_markdown() -> str:
             "",
             f"**{rule.title}** — severity **{rule.severity.value}** — {articles}",
             "",
+            f"*Applies to:* {_applies(rule)}",
+            "",
             f"*What it checks.* {rule.explanation}",
             "",
             f"*What to do.* {rule.what_to_do}",
@@ -78,5 +111,28 @@ def rules_markdown() -> str:
             lines.append("")
             lines += [f"- `${name}`: {doc}" for name, doc in check.params_doc.items()]
             lines.append("")
+        for variant in entry.extra("variants") or []:
+            since = variant.get("valid_from")
+            when = f" from {since.isoformat()}" if since else ""
+            regimes = ", ".join(variant.get("regimes", [])) or "every regime"
+            changed = ", ".join(k for k in ("title", "explanation", "what_to_do") if k in variant)
+            lines += [f"*Worded for {regimes} controllers{when}:* {changed} differ.", ""]
         lines += ["```cypher", check.cypher, "```", ""]
     return "\n".join(lines)
+
+
+def _applies(rule: Rule) -> str:
+    scope = {
+        "UK": "UK controllers",
+        "EU": "EU/EEA controllers",
+        "none": "controllers in a country with no modelled regime",
+        "predates": "dates before the first modelled regime",
+    }
+    parts = [scope.get(r, r) for r in rule.regimes]
+    parts += [f"controllers established in {c}" for c in rule.countries]
+    text = " or ".join(parts) or "no controller"
+    if rule.applies_from is not None:
+        text += f", from {rule.applies_from.isoformat()}"
+    if rule.applies_until is not None:
+        text += f", until {(rule.applies_until).isoformat()} (exclusive)"
+    return text
