@@ -53,7 +53,8 @@ class _Builder:
         unknown = set(props) - set(spec.properties)
         if unknown:
             raise KeyError(f"{rel} has no properties {sorted(unknown)} in graph.schema")
-        clean = {k: v for k, v in props.items() if v is not None}
+        # as for nodes, an empty list is no value: it would not survive a CSV or Neo4j round trip
+        clean = {k: v for k, v in props.items() if v is not None and v != []}
         self.graph.add_edge(source, target, key=rel, type=rel, **clean)
 
     def country(self, code: str) -> str:

@@ -161,7 +161,7 @@ def test_readme_command_names_every_file_and_only_existing_ones(
     on_disk = {p.name for p in export.folder.glob("*.csv")}
     assert named == on_disk
     assert len(nodes) == len({d["label"] for _, d in kynex_graph.nodes(data=True)})
-    assert (export.folder / "constraints.cypher").read_text().count("IS UNIQUE;") == 16
+    assert (export.folder / "constraints.cypher").read_text().count("IS UNIQUE;") == 17
 
 
 def nasty_graph(make_record: Any, purposes: list[str]) -> Graph:
