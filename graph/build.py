@@ -349,7 +349,7 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
                 node_key("LawfulBasis", claim.basis.value),
                 legitimateInterest=claim.legitimate_interest,
                 liaRef=claim.lia_ref,
-                vague=claim.vague,
+                vague=True if claim.vague else None,
                 establishedBy=claim.established_by,
                 ref=claim.ref,
                 note=claim.note,

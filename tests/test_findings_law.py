@@ -428,3 +428,25 @@ def _report(path: Path, day: dt.date, *rules: str) -> FindingsReport:
         store.close()
     assert not report.errors, report.errors
     return report
+
+
+def test_the_cli_says_which_rules_were_not_applied(kynex_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "findings",
+            str(kynex_path),
+            "--as-of",
+            "2026-06-18",
+            "--rule",
+            "COMPLAINTS-PROCEDURE-MISSING",
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 rule(s) not applied on 2026-06-18" in result.output
+    assert "COMPLAINTS-PROCEDURE-MISSING (applies from 19 June 2026)" in result.output

@@ -259,6 +259,14 @@ def _print_report(cli: ModuleType, report: FindingsReport, gate: Severity | None
         _print_table(cli, report, title)
     else:
         _print_blocks(cli, report, title)
+    skipped = {r: why for r, why in report.not_applied.items() if r != "JURISDICTION-NOT-ASSESSED"}
+    if skipped:
+        listed = "; ".join(f"{rule} ({why})" for rule, why in skipped.items())
+        detail = listed if len(skipped) <= 5 else "--json lists them with the reason"
+        cli.out.print(
+            f"[dim]{len(skipped)} rule(s) not applied on {report.as_of.isoformat()}: "
+            f"{escape(detail)}[/]"
+        )
     if gate is not None:
         failing = len(report.at_or_above(gate))
         verdict = "[bold red]fails[/]" if failing else "[green]passes[/]"
