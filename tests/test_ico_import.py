@@ -173,7 +173,12 @@ def test_reads_a_hand_kept_sheet(hand_kept: Path) -> None:
     assert [b.basis for b in payroll.lawful_bases] == [LawfulBasisId.legal_obligation]
     assert payroll.special_category_conditions == []  # "N/A"
     assert payroll.dpia and payroll.dpia.required is False
-    assert payroll.note and "Our internal notes" not in payroll.note  # unknown column ignored
+    # An unknown column is never dropped: kept in the note and listed as an import note.
+    assert payroll.note and "Not mapped — Our internal notes: check with Sam" in payroll.note
+    unmapped = [n for n in record.record.import_notes if n.heading == "Our internal notes"]
+    assert [(n.sheet, n.row, n.column, n.text) for n in unmapped] == [
+        ("Controller", 8, "P", "check with Sam")
+    ]
     assert f"{H_BREACH}: No" in payroll.note  # known column the model lacks: kept in the note
 
     rules = {r.id: r for r in record.retention_rules}

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from graph.cli.interop import print_import_notes
 from graph.model import Record
 from graph.ropa import ROPA_FORMATS, RopaExportError, export_ropa, format_for
 from graph.ropa.document import FindingsLike
@@ -191,3 +192,4 @@ def register(cli: ModuleType) -> None:
             f"categories into {written}.\n  Review it, then: ropagraph validate {target}",
             highlight=False,
         )
+        print_import_notes(cli, record)

@@ -44,6 +44,7 @@ from graph.model.elements import (
     Timescale,
     Transfer,
 )
+from graph.model.imported import ImportNote
 from graph.model.pecr import (
     ELECTRONIC_MAIL,
     ControllerPecr,
@@ -102,6 +103,7 @@ __all__ = [
     "DurationUnit",
     "Element",
     "Identified",
+    "ImportNote",
     "LawfulBasisId",
     "Legislation",
     "Marketing",

@@ -32,6 +32,7 @@ from graph.model.elements import (
     Source,
     System,
 )
+from graph.model.imported import ImportNote
 from graph.model.pecr import Cookie, Marketing
 from graph.model.vocabulary import ActivityRole
 
@@ -89,6 +90,9 @@ class RecordInfo(Element):
     name: Text
     version: str | None = None
     source_documents: list[str] = Field(default_factory=list)
+    import_notes: list[ImportNote] = Field(
+        default_factory=list, description="What an import could not map (graph/model/imported)."
+    )
 
 
 class Record(BaseModel):

@@ -18,31 +18,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from graph.atomic import atomic_directory, atomic_path
-from graph.model import (
-    RecipientKind,
-    Record,
-    check_references,
-)
+from graph.model import ImportNote, RecipientKind, Record, check_references
 from graph.ropa.layout import (
     CATEGORY_ONLY,
     H_CATEGORIES,
     H_PURPOSE,
     H_SUBJECTS,
-    PARTY_CONTROLLER,
-    PARTY_DPO,
-    PARTY_REPRESENTATIVE,
     PROVENANCE_HEADINGS,
     RECIPIENT_HEADINGS,
     ROLE_NOT_STATED,
 )
 from loaders.ico.activity import _ActivityReader
+from loaders.ico.block import read_block
+from loaders.ico.controller import build_controller
+from loaders.ico.extras import apply_extras, unknown_columns
 from loaders.ico.parse import (
-    Unrecognised,
     normalise,
-    parse_country,
     parse_mechanism,
     parse_yes_no,
     same_name,
@@ -52,13 +47,10 @@ from loaders.ico.rows import RECORD_FILE, _Provenance, _Row
 from loaders.ico.workbook import (
     MIN_HEADINGS,
     Sheet,
-    contact_fields,
-    controller_block,
     find_header,
     find_table,
     read_sheets,
     refuse,
-    transpose,
 )
 from loaders.problems import Problem, RecordInvalid
 from loaders.yaml_record import load_record
@@ -95,12 +87,17 @@ class _Importer(_ActivityReader):
         self._read_recipients_sheet()
         controller = self._controller(sheet, header_index)
         data_rows = 0
+        unknown = unknown_columns(sheet.rows[header_index], columns)
         for index in range(header_index + 1, len(sheet.rows)):
             cells = {h: sheet.cell(index, c) for h, c in columns.items()}
             if not any(cells.values()):
                 continue
             data_rows += 1
-            self._activity(_Row(sheet.title, index + 1, cells, columns))
+            row = _Row(sheet.title, index + 1, cells, columns)
+            before = len(self.activities)
+            self._activity(row)
+            if len(self.activities) > before:
+                apply_extras(self, self.activities[-1], row, unknown, sheet.rows)
         if data_rows == 0:
             raise RecordInvalid(
                 [
@@ -119,6 +116,7 @@ class _Importer(_ActivityReader):
                 "name": f"{controller['name']} record of processing (imported from {self.file})",
                 "source_documents": [self.file],
                 "ref": self.file,
+                "import_notes": [n.model_dump(exclude_none=True) for n in self.import_notes],
             },
             "controller": controller,
             "activities": self.activities,
@@ -237,15 +235,15 @@ class _Importer(_ActivityReader):
     # ------------------------------------------------------------------ the controller block
 
     def _controller(self, sheet: Sheet, header_index: int) -> dict[str, Any]:
-        grid = sheet.rows[:header_index]
-        parties = controller_block(grid, transposed=False) or controller_block(
-            transpose(grid), transposed=True
+        block = read_block(sheet.rows[:header_index])
+        result = build_controller(
+            block,
+            file=self.file,
+            sheet=sheet.title,
+            controller_name=self.controller_name,
+            country=self.country,
         )
-        controller = parties.get(PARTY_CONTROLLER, ({}, ""))
-        fields, where = controller
-        name = self.controller_name or fields.get("name")
-        country_text = self.country or fields.get("country")
-        if not name:
+        if "name" in result.missing:
             self.problems.append(
                 Problem(
                     str(self.path),
@@ -255,8 +253,7 @@ class _Importer(_ActivityReader):
                     suggestion="pass --controller-name 'Your Organisation Ltd'",
                 )
             )
-        country: str | None = None
-        if not country_text:
+        if "country" in result.missing:
             self.problems.append(
                 Problem(
                     str(self.path),
@@ -265,43 +262,28 @@ class _Importer(_ActivityReader):
                     suggestion="pass --country with an ISO code, e.g. --country GB",
                 )
             )
-        else:
-            try:
-                country = parse_country(country_text)
-            except Unrecognised as exc:
-                self.problems.append(
-                    Problem(
-                        str(self.path),
-                        f"controller country: {exc}",
-                        sheet=sheet.title,
-                        suggestion="pass --country with an ISO code, e.g. --country GB",
-                    )
+        if result.bad_country:
+            self.problems.append(
+                Problem(
+                    str(self.path),
+                    f"controller country: {result.bad_country}",
+                    sheet=sheet.title,
+                    suggestion="pass --country with an ISO code, e.g. --country GB",
                 )
-        data: dict[str, Any] = {
-            "id": slugify(name or "controller"),
-            "name": name or "controller",
-            "country": country or "GB",  # only reached with a problem already recorded
-            "ref": f"{self.file} {where}".strip() if where else self.file,
-        }
-        contact = contact_fields(fields)
-        if contact:
-            data["contact"] = contact
-        for role, key in ((PARTY_DPO, "dpo"), (PARTY_REPRESENTATIVE, "representative")):
-            if role not in parties:
-                continue
-            person_fields, person_where = parties[role]
-            person: dict[str, Any] = {"ref": f"{self.file} {person_where}"}
-            if person_fields.get("name"):
-                person["name"] = person_fields["name"]
-            else:
-                person["name"] = role
-                person["note"] = "The workbook gives no name, only contact details."
-            person_contact = contact_fields(person_fields)
-            if person_contact:
-                person["contact"] = person_contact
-            if person_fields.get("name") or person_contact:
-                data[key] = person
-        return data
+            )
+        self.import_notes.extend(result.notes)
+        for (r, c), text in block.unused:
+            self.import_notes.append(
+                ImportNote(
+                    file=self.file,
+                    sheet=sheet.title,
+                    row=r + 1,
+                    column=get_column_letter(c + 1),
+                    text=text,
+                    reason="text above the table that is not part of the controller block",
+                )
+            )
+        return result.data
 
 
 # ----------------------------------------------------------------------------- entry points

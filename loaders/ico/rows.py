@@ -10,9 +10,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from graph.model import (
-    LawfulBasisId,
-)
+from graph.model import ImportNote, LawfulBasisId
 from graph.ropa.layout import (
     H_BREACH,
     H_BREACH_LINK,
@@ -147,6 +145,7 @@ class _State:
         self.activity_rows: list[int] = []
         self.provenance: dict[int, _Provenance] = {}
         self.lines_only = False
+        self.import_notes: list[ImportNote] = []
 
     # ------------------------------------------------------------------ problems
 

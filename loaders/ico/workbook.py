@@ -10,29 +10,17 @@ removed, so the rest of the importer never sees spreadsheet types.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from graph.ropa.layout import (
-    H_ART6,
-    H_ART9,
-    H_PURPOSE,
-    H_RETENTION,
-    H_SOURCE,
-    H_SUBJECTS,
-    ICO_HEADINGS,
-    PARTY_CONTROLLER,
-    PARTY_DPO,
-    PARTY_REPRESENTATIVE,
-)
+from graph.ropa.layout import H_PURPOSE, ICO_HEADINGS
 from graph.spreadsheet_safety import restore_cell
+from loaders.ico.headings import H_P_CATEGORIES, column_headings
 from loaders.ico.parse import normalise
 from loaders.problems import Problem, RecordInvalid
 
@@ -43,44 +31,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2/CFB: encrypted workbooks and legacy .xls
 ZIP_MAGIC = b"PK\x03\x04"
 HEADER_SCAN_ROWS = 200
 MIN_HEADINGS = 3
-
-# Tolerated variants of the ICO headings, beyond case, spacing, punctuation and "(if …)".
-HEADING_ALIASES: dict[str, str] = {
-    "purposes of processing": H_PURPOSE,
-    "purpose of the processing": H_PURPOSE,
-    "purpose s of processing": H_PURPOSE,
-    "categories of data subjects": H_SUBJECTS,
-    "lawful basis": H_ART6,
-    "article 6 lawful basis": H_ART6,
-    "article 9 condition": H_ART9,
-    "retention schedule": H_RETENTION,
-    "source of the personal data": H_SOURCE,
-}
-_HEADINGS: dict[str, str] = {normalise(h): h for h in ICO_HEADINGS} | {
-    normalise(alias): heading for alias, heading in HEADING_ALIASES.items()
-}
-
-
-BLOCK_LABELS: dict[str, str] = {
-    "name": "name",
-    "address": "address",
-    "postal address": "address",
-    "email": "email",
-    "e mail": "email",
-    "email address": "email",
-    "telephone": "phone",
-    "telephone number": "phone",
-    "phone": "phone",
-    "tel": "phone",
-    "website": "website",
-    "web": "website",
-    "country": "country",
-}
-PARTY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (PARTY_DPO, re.compile(r"data protection officer|\bdpo\b", re.IGNORECASE)),
-    (PARTY_REPRESENTATIVE, re.compile(r"representative", re.IGNORECASE)),
-    (PARTY_CONTROLLER, re.compile(r"controller|organi[sz]ation|company|business", re.IGNORECASE)),
-)
 
 # ----------------------------------------------------------------------------- cells
 
@@ -184,15 +134,25 @@ def _read_sheet(path: Path, ws: Any) -> Sheet:
     return Sheet(str(ws.title), rows)
 
 
+def _headings() -> dict[str, str]:
+    """Normalised wording -> canonical heading: the ICO headings and the reference synonyms."""
+    return {normalise(h): h for h in ICO_HEADINGS} | column_headings()
+
+
 def find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    """(0-based row, heading -> 0-based column) of the row holding the ICO headings."""
+    """(0-based row, heading -> 0-based column) of the row holding the ICO headings.
+
+    A controller table has "Purpose of processing"; a processor table (Art 30(2)) has
+    "Categories of processing" instead. Wordings come from data/reference/ico_headings.yaml.
+    """
+    table = _headings()
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         found: dict[str, int] = {}
         for column, text in enumerate(row):
-            heading = _HEADINGS.get(normalise(text)) if text else None
+            heading = table.get(normalise(text)) if text else None
             if heading is not None and heading not in found:
                 found[heading] = column
-        if H_PURPOSE in found and len(found) >= MIN_HEADINGS:
+        if (H_PURPOSE in found or H_P_CATEGORIES in found) and len(found) >= MIN_HEADINGS:
             return index, found
     return None
 
@@ -205,43 +165,3 @@ def find_table(sheet: Sheet, required: tuple[str, ...]) -> tuple[int, dict[str, 
         if all(h in found for h in required):
             return index, found
     return None
-
-
-def transpose(grid: list[list[str]]) -> list[list[str]]:
-    width = max((len(r) for r in grid), default=0)
-    return [[r[c] if c < len(r) else "" for r in grid] for c in range(width)]
-
-
-def controller_block(
-    grid: list[list[str]], *, transposed: bool
-) -> dict[str, tuple[dict[str, str], str]]:
-    """The controller block: role -> (field -> value, where), from a labelled little table."""
-    for index, row in enumerate(grid):
-        fields = {
-            c: BLOCK_LABELS[normalise(t)] for c, t in enumerate(row) if normalise(t) in BLOCK_LABELS
-        }
-        if len(fields) < 2:
-            continue
-        first_field = min(fields)
-        parties: dict[str, tuple[dict[str, str], str]] = {}
-        for offset in range(index + 1, len(grid)):
-            line = grid[offset]
-            if not any(line):
-                if parties:
-                    break
-                continue
-            label = next((t for t in line[:first_field] if t), "") or (line[0] if line else "")
-            role = next((r for r, rx in PARTY_PATTERNS if rx.search(label)), None)
-            if role is None or role in parties:
-                continue
-            values = {name: line[c] for c, name in fields.items() if c < len(line) and line[c]}
-            where = f"column {get_column_letter(offset + 1)}" if transposed else f"row {offset + 1}"
-            parties[role] = (values, where)
-        if parties:
-            return parties
-    return {}
-
-
-def contact_fields(fields: dict[str, str]) -> dict[str, str] | None:
-    contact = {k: fields[k] for k in ("address", "email", "phone", "website") if fields.get(k)}
-    return contact or None
