@@ -298,3 +298,29 @@ def test_reference_columns_name_real_headings() -> None:
     for entry in reference("ico_headings"):
         if entry.extra("kind") == "column":
             assert entry.name in set(ICO_HEADINGS) | ours, entry.id
+
+
+def test_the_real_fides_template_filled_in_imports_without_flags(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(FIDES_TEMPLATE)
+    ws = wb.active
+    ws["C3"] = "Cookie House\n123 Example Street, New York, NY, USA\ncontroller@example.com"
+    ws["E3"] = "DataPro Tection, dpo@example.com, +1 555 555 5555"
+    ws["G3"] = "Name: Rep Resentative\nEmail: representative@example.com"
+    row = ["postgres_db", "cookie_house", "Engineering", "Orders", "", "customer",
+           "user.contact", "", "", "", "", "", "", "Controller", "Contract"]  # fmt: skip
+    for column, value in enumerate(row, start=1):
+        ws.cell(10, column, value)
+    path = tmp_path / "datamap.xlsx"
+    wb.save(path)
+    record = read_ico_xlsx(path)
+    c = record.controller
+    assert (c.name, c.country) == ("Cookie House", "US")
+    assert c.dpo and (c.dpo.name, c.dpo.contact and c.dpo.contact.phone) == (
+        "DataPro Tection",
+        "+1 555 555 5555",
+    )
+    assert c.representative and c.representative.name == "Rep Resentative"
+    assert [v for v in _values(record) if is_label(v)] == []
+    (activity,) = record.activities
+    assert activity.role is ActivityRole.controller
+    assert [s.name for s in record.systems] == ["cookie_house"]
