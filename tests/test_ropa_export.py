@@ -166,6 +166,7 @@ def test_docx_has_title_page_contents_sections_and_annexes(
     assert headings[0] == "Contents"
     assert headings[1 : 1 + len(names)] == names
     assert headings[1 + len(names) :] == [
+        "Processor record (Art 30(2))",  # Kynex is also a processor (§10)
         "Annex A. Recipients",
         "Annex B. International transfers and safeguards",
         "Annex C. Retention schedule",

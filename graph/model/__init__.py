@@ -56,6 +56,7 @@ from graph.model.pecr import (
     MarketingChannel,
     PecrDataKind,
 )
+from graph.model.processor import ServedController
 from graph.model.record import (
     COLLECTIONS,
     Activity,
@@ -121,6 +122,7 @@ __all__ = [
     "ReferenceProblem",
     "RetentionRule",
     "SecurityMeasure",
+    "ServedController",
     "Slug",
     "Source",
     "SourceKind",

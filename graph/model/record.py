@@ -34,6 +34,7 @@ from graph.model.elements import (
 )
 from graph.model.imported import ImportNote
 from graph.model.pecr import Cookie, Marketing
+from graph.model.processor import ServedController
 from graph.model.vocabulary import ActivityRole
 
 
@@ -80,6 +81,10 @@ class Activity(Identified):
     marketing: Marketing | None = Field(
         default=None, description="Channels and audience of its direct marketing (PECR)."
     )
+    on_behalf_of: Annotated[list[Slug], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list,
+        description="For a processor activity: ids of the controllers served (Art 30(2)(b)).",
+    )
 
 
 # --------------------------------------------------------------------------- the record
@@ -111,6 +116,10 @@ class Record(BaseModel):
     security_measures: list[SecurityMeasure] = Field(default_factory=list)
     retention_rules: list[RetentionRule] = Field(default_factory=list)
     procedures: list[Procedure] = Field(default_factory=list)
+    controllers_served: list[ServedController] = Field(
+        default_factory=list,
+        description="Controllers the organisation processes for, as processor (Art 30(2)(a)).",
+    )
 
 
 # The collections that hold identified elements, and what kind of id each activity field names.
@@ -124,6 +133,7 @@ COLLECTIONS: dict[str, type[Identified]] = {
     "security_measures": SecurityMeasure,
     "retention_rules": RetentionRule,
     "procedures": Procedure,
+    "controllers_served": ServedController,
 }
 
 
@@ -185,6 +195,7 @@ def check_references(record: Record) -> list[ReferenceProblem]:
             ("retention", "retention_rules"),
             ("systems", "systems"),
             ("security_measures", "security_measures"),
+            ("on_behalf_of", "controllers_served"),
         ):
             for j, value in enumerate(getattr(act, field)):
                 check((*base, field, j), value, collection)
@@ -201,6 +212,15 @@ def check_references(record: Record) -> list[ReferenceProblem]:
                             suggestion=f"add '{cat}' to activities[{i}].data_categories",
                         )
                     )
+        if act.on_behalf_of and act.role is not ActivityRole.processor:
+            problems.append(
+                ReferenceProblem(
+                    loc=(*base, "on_behalf_of"),
+                    message=f"activity '{act.id}' names controllers it acts for but its role is "
+                    f"'{act.role.value}'",
+                    suggestion="set role: processor, or remove on_behalf_of",
+                )
+            )
     for i, source in enumerate(record.sources):
         for j, cat in enumerate(source.data_categories):
             check(("sources", i, "data_categories", j), cat, "data_categories")

@@ -64,6 +64,7 @@ from graph.ropa.layout import (
     RIGHT_PROCEDURES,
     SEP,
 )
+from graph.ropa.processor import processor_lines
 from graph.ropa.text import (
     basis_label,
     condition_label,
@@ -375,6 +376,7 @@ def build_document(
 ) -> RopaDocument:
     """The row model every format renders; ``generated`` defaults to today."""
     ix = _Index(record)
+    rows = tuple(_activity_row(a, ix) for a in record.activities)
     return RopaDocument(
         record_id=record.record.id,
         record_name=record.record.name,
@@ -382,7 +384,7 @@ def build_document(
         content_hash=content_hash,
         generated=generated or dt.date.today(),
         parties=_parties(record),
-        rows=tuple(_activity_row(a, ix) for a in record.activities),
+        rows=rows,
         recipients=_recipient_lines(record, ix),
         transfers=_transfer_lines(record, ix),
         retention=tuple(
@@ -409,4 +411,5 @@ def build_document(
         findings=_finding_lines(findings) if findings is not None else None,
         findings_as_of=findings.as_of if findings is not None else None,
         sources=tuple(record.record.source_documents),
+        processor=processor_lines(record, rows),
     )

@@ -21,6 +21,7 @@ from graph.model import (
 from graph.ropa.layout import (
     NOT_STATED,
 )
+from graph.ropa.processor import ProcessorLine
 
 
 class RopaExportError(ValueError):
@@ -224,6 +225,7 @@ class RopaDocument:
     findings: tuple[FindingLine, ...] | None = None
     findings_as_of: dt.date | None = None
     sources: tuple[str, ...] = field(default_factory=tuple)
+    processor: tuple[ProcessorLine, ...] = field(default_factory=tuple)  # Art 30(2) section
 
     @property
     def controller(self) -> Party:

@@ -88,6 +88,31 @@ PARTY_CONTROLLER = "Controller"
 PARTY_DPO = "Data Protection Officer"
 PARTY_REPRESENTATIVE = "Representative"
 
+# The ICO processor template (Art 30(2)): its columns about each controller served. The
+# processor sheet also repeats the controller template's transfer and security columns.
+H_P_CONTROLLER = "Name and contact details of controller"
+H_P_REPRESENTATIVE = "Name and contact details of controller's representative (if applicable)"
+H_P_DPO = "Name and contact details of controller's data protection officer (if applicable)"
+H_P_CATEGORIES = "Categories of processing"
+H_P_ACTIVITY_ID = "Activity id"
+PROCESSOR_SHEET = "Processor record"
+PROCESSOR_SHEET_HEADINGS: tuple[str, ...] = (
+    H_P_CONTROLLER,
+    H_P_REPRESENTATIVE,
+    H_P_DPO,
+    H_P_CATEGORIES,
+    H_COUNTRIES,
+    H_SAFEGUARDS,
+    H_SECURITY,
+    H_P_ACTIVITY_ID,
+)
+PROCESSOR_TITLE = "Processor record (Art 30(2))"
+PROCESSOR_INTRO = (
+    "Processing carried out as a processor, on behalf of each controller below: the "
+    "controller's contacts, the categories of processing, transfers and security measures."
+)
+CATEGORY_OF_CONTROLLERS = "A category of controllers, not one named organisation."
+
 MAIN_SHEET = "Record of processing"
 RECIPIENTS_SHEET = "Recipients"
 PROVENANCE_SHEET = "Provenance"

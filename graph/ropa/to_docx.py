@@ -22,7 +22,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from graph.ropa.document import RopaDocument, Statement
-from graph.ropa.layout import NOT_STATED
+from graph.ropa.layout import NOT_STATED, PROCESSOR_INTRO, PROCESSOR_TITLE
 from graph.ropa.sections import doc_items
 from graph.ropa.stable_zip import generated_datetime, stable_zip
 from graph.ropa.text import clean_text
@@ -282,6 +282,22 @@ def _annexes(doc: DocxDocument, ropa: RopaDocument) -> None:
     )
 
 
+def _processor_section(doc: DocxDocument, ropa: RopaDocument) -> None:
+    """Art 30(2): the controllers served, what is done for each, transfers and security."""
+    if not ropa.processor:
+        return
+    heading = _heading(doc, PROCESSOR_TITLE, 1)
+    heading.paragraph_format.page_break_before = True
+    _paragraph(doc, PROCESSOR_INTRO)
+    _table(
+        doc,
+        ("Controller", "Representative", "DPO", "Categories of processing", "Third countries",
+         "Safeguards", "Security measures"),
+        [(p.controller, p.representative, p.dpo, p.categories, p.countries, p.safeguards,
+          p.security) for p in ropa.processor],
+    )  # fmt: skip
+
+
 def render_docx(ropa: RopaDocument) -> bytes:
     """The document's bytes; equal documents give equal bytes (fixed zip and property dates)."""
     doc = Document()
@@ -292,6 +308,7 @@ def render_docx(ropa: RopaDocument) -> bytes:
     _title_page(doc, ropa)
     _contents(doc, ropa)
     _activities(doc, ropa)
+    _processor_section(doc, ropa)
     _annexes(doc, ropa)
 
     when = generated_datetime(ropa.generated)

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from graph.ropa.document import RopaDocument
-from graph.ropa.layout import NOT_STATED
+from graph.ropa.layout import NOT_STATED, PROCESSOR_INTRO, PROCESSOR_TITLE
 from graph.ropa.sections import doc_items
 from graph.ropa.text import clean_text
 
@@ -47,6 +47,8 @@ def _context(doc: RopaDocument) -> dict[str, Any]:
         "doc": doc,
         "sections": [(row, doc_items(row, doc)) for row in doc.rows],
         "not_stated": NOT_STATED,
+        "processor_title": PROCESSOR_TITLE,
+        "processor_intro": PROCESSOR_INTRO,
     }
 
 

@@ -28,6 +28,8 @@ from graph.ropa.layout import (
     H_PURPOSE,
     ICO_HEADINGS,
     MAIN_SHEET,
+    PROCESSOR_SHEET,
+    PROCESSOR_SHEET_HEADINGS,
     PROVENANCE_HEADINGS,
     PROVENANCE_SHEET,
     RECIPIENT_HEADINGS,
@@ -166,6 +168,17 @@ def _findings_sheet(ws: Worksheet, doc: RopaDocument) -> None:
     _table_finish(ws, 1, len(FINDINGS_HEADINGS), len(findings) + 1)
 
 
+def _processor_sheet(ws: Worksheet, doc: RopaDocument) -> None:
+    """The ICO processor-template layout (Art 30(2)): one row per controller and activity."""
+    _header(ws, 1, PROCESSOR_SHEET_HEADINGS)
+    for row, p in enumerate(doc.processor, start=2):
+        values = (p.controller, p.representative, p.dpo, p.categories, p.countries,
+                  p.safeguards, p.security, p.activity_id)  # fmt: skip
+        for column, value in enumerate(values, start=1):
+            _put(ws, row, column, value, f"processor record of '{p.activity_id}'")
+    _table_finish(ws, 1, len(PROCESSOR_SHEET_HEADINGS), len(doc.processor) + 1)
+
+
 def render_xlsx(doc: RopaDocument) -> bytes:
     """The workbook's bytes; equal documents give equal bytes (fixed zip and property dates)."""
     wb = Workbook()
@@ -175,6 +188,8 @@ def render_xlsx(doc: RopaDocument) -> bytes:
     header_row = 4 + len(doc.parties) + 2
     _recipients_sheet(wb.create_sheet(RECIPIENTS_SHEET), doc)
     _provenance_sheet(wb.create_sheet(PROVENANCE_SHEET), doc, header_row + 1)
+    if doc.processor:
+        _processor_sheet(wb.create_sheet(PROCESSOR_SHEET), doc)
     if doc.findings is not None:
         _findings_sheet(wb.create_sheet(FINDINGS_SHEET), doc)
 

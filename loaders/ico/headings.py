@@ -10,6 +10,13 @@ from __future__ import annotations
 from functools import cache
 
 from graph.reference import reference
+from graph.ropa.layout import (
+    H_P_ACTIVITY_ID,
+    H_P_CATEGORIES,
+    H_P_CONTROLLER,
+    H_P_DPO,
+    H_P_REPRESENTATIVE,
+)
 from loaders.ico.parse import normalise
 
 REFERENCE_NAME = "ico_headings"
@@ -19,11 +26,13 @@ H_ROLE = "Role or Responsibility"
 H_FIDES_SYSTEM = "Fides system"
 H_FIDES_DATASET = "Fides dataset"
 # The ICO processor template (Art 30(2)): its columns about the controllers served.
-H_P_CONTROLLER = "Name and contact details of controller"
-H_P_REPRESENTATIVE = "Name and contact details of controller's representative (if applicable)"
-H_P_DPO = "Name and contact details of controller's data protection officer (if applicable)"
-H_P_CATEGORIES = "Categories of processing"
-PROCESSOR_HEADINGS: tuple[str, ...] = (H_P_CONTROLLER, H_P_REPRESENTATIVE, H_P_DPO, H_P_CATEGORIES)
+PROCESSOR_HEADINGS: tuple[str, ...] = (
+    H_P_CONTROLLER,
+    H_P_REPRESENTATIVE,
+    H_P_DPO,
+    H_P_CATEGORIES,
+    H_P_ACTIVITY_ID,
+)
 
 
 def _of_kind(kind: str) -> list[tuple[str, list[str]]]:

@@ -26,6 +26,7 @@ from graph.model import ImportNote, RecipientKind, Record, check_references
 from graph.ropa.layout import (
     CATEGORY_ONLY,
     H_CATEGORIES,
+    H_P_CATEGORIES,
     H_PURPOSE,
     H_SUBJECTS,
     PROVENANCE_HEADINGS,
@@ -43,6 +44,12 @@ from loaders.ico.parse import (
     same_name,
     slugify,
 )
+from loaders.ico.processor import (
+    ServedControllers,
+    as_purpose_row,
+    existing_activity,
+    link_processor_row,
+)
 from loaders.ico.rows import RECORD_FILE, _Provenance, _Row
 from loaders.ico.workbook import (
     MIN_HEADINGS,
@@ -57,6 +64,10 @@ from loaders.yaml_record import load_record
 
 
 class _Importer(_ActivityReader):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.served = ServedControllers()
+
     # ------------------------------------------------------------------ the whole workbook
 
     def run(self) -> dict[str, Any]:
@@ -86,18 +97,11 @@ class _Importer(_ActivityReader):
         self._read_provenance()
         self._read_recipients_sheet()
         controller = self._controller(sheet, header_index)
-        data_rows = 0
-        unknown = unknown_columns(sheet.rows[header_index], columns)
-        for index in range(header_index + 1, len(sheet.rows)):
-            cells = {h: sheet.cell(index, c) for h, c in columns.items()}
-            if not any(cells.values()):
-                continue
-            data_rows += 1
-            row = _Row(sheet.title, index + 1, cells, columns)
-            before = len(self.activities)
-            self._activity(row)
-            if len(self.activities) > before:
-                apply_extras(self, self.activities[-1], row, unknown, sheet.rows)
+        data_rows = self._read_table(sheet, header_index, columns, linking=False)
+        for other in self.sheets:
+            found = find_header(other) if other is not sheet else None
+            if found is not None and H_P_CATEGORIES in found[1] and H_PURPOSE not in found[1]:
+                self._read_table(other, *found, linking=True)
         if data_rows == 0:
             raise RecordInvalid(
                 [
@@ -127,7 +131,40 @@ class _Importer(_ActivityReader):
             "systems": self.systems.elements(self.file),
             "security_measures": self.measures.elements(self.file),
             "retention_rules": self.retention.elements(self.file),
+            "controllers_served": self.served.elements(),
         }
+
+    def _read_table(
+        self, sheet: Sheet, header_index: int, columns: dict[str, int], *, linking: bool
+    ) -> int:
+        """Read the activity rows under a header; the number of non-empty rows.
+
+        A processor-layout table (Art 30(2)) makes processor activities; with ``linking`` (a
+        processor sheet beside the main table) a row about an activity already read only adds
+        the controller it is carried out for.
+        """
+        processor = H_P_CATEGORIES in columns and H_PURPOSE not in columns
+        unknown = unknown_columns(sheet.rows[header_index], columns)
+        data_rows = 0
+        for index in range(header_index + 1, len(sheet.rows)):
+            cells = {h: sheet.cell(index, c) for h, c in columns.items()}
+            if not any(cells.values()):
+                continue
+            data_rows += 1
+            row = _Row(sheet.title, index + 1, cells, columns)
+            if processor:
+                existing = existing_activity(self, row) if linking else None
+                if existing is not None:
+                    link_processor_row(self, self.served, row, existing)
+                    continue
+                row = as_purpose_row(row)
+            before = len(self.activities)
+            self._activity(row)
+            if len(self.activities) > before:
+                apply_extras(self, self.activities[-1], row, unknown, sheet.rows)
+                if processor:
+                    link_processor_row(self, self.served, row, self.activities[-1])
+        return data_rows
 
     # ------------------------------------------------------------------ our own extra sheets
 

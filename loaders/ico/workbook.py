@@ -18,9 +18,9 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from graph.ropa.layout import H_PURPOSE, ICO_HEADINGS
+from graph.ropa.layout import H_P_CATEGORIES, H_PURPOSE, ICO_HEADINGS
 from graph.spreadsheet_safety import restore_cell
-from loaders.ico.headings import H_P_CATEGORIES, column_headings
+from loaders.ico.headings import column_headings
 from loaders.ico.parse import normalise
 from loaders.problems import Problem, RecordInvalid
 
