@@ -21,7 +21,6 @@ import yaml
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from graph.atomic import atomic_directory, atomic_path
 from graph.model import ImportNote, RecipientKind, Record, check_references
 from graph.ropa.layout import (
     CATEGORY_ONLY,
@@ -50,7 +49,7 @@ from loaders.ico.processor import (
     existing_activity,
     link_processor_row,
 )
-from loaders.ico.rows import RECORD_FILE, _Provenance, _Row
+from loaders.ico.rows import _Provenance, _Row
 from loaders.ico.workbook import (
     MIN_HEADINGS,
     Sheet,
@@ -59,8 +58,8 @@ from loaders.ico.workbook import (
     read_sheets,
     refuse,
 )
+from loaders.output import write_record
 from loaders.problems import Problem, RecordInvalid
-from loaders.yaml_record import load_record
 
 
 class _Importer(_ActivityReader):
@@ -389,10 +388,6 @@ def record_yaml(record: Record, source: Path) -> str:
     return header + body
 
 
-class OutputExists(Exception):
-    """The output already exists and may hold someone's work: refuse instead of replacing."""
-
-
 def import_ico_xlsx(
     path: Path | str,
     out: Path | str,
@@ -403,35 +398,9 @@ def import_ico_xlsx(
 ) -> tuple[Path, Record]:
     """Write the workbook's record to ``out``: a folder holding record.yaml, or a .yaml file.
 
-    Nothing is written unless the whole record validates (and loads back) first. An existing
-    output is replaced only with ``force``, and a folder only if it holds nothing but a
-    record.yaml from an earlier import: a typo in --out must never delete someone's files.
+    Nothing is written unless the whole record validates (and loads back) first; an existing
+    output is replaced only as loaders/output.py allows.
     """
     source, target = Path(path), Path(out)
     record = read_ico_xlsx(source, controller_name=controller_name, country=country)
-    text = record_yaml(record, source)
-    single_file = target.suffix.lower() in (".yaml", ".yml")
-    if target.exists():
-        if single_file or target.is_file():
-            if not force:
-                raise OutputExists(f"{target} exists: pass --force to replace it")
-            if target.is_dir():
-                raise OutputExists(f"{target} is a folder; give a .yaml file name")
-        else:
-            contents = sorted(p.name for p in target.iterdir())
-            if contents and contents != [RECORD_FILE]:
-                raise OutputExists(
-                    f"{target} is a folder with other files ({', '.join(contents[:5])}): "
-                    "choose a new or empty folder"
-                )
-            if contents and not force:
-                raise OutputExists(f"{target} already holds a {RECORD_FILE}: pass --force")
-    if single_file:
-        with atomic_path(target) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-            load_record(tmp)
-    else:
-        with atomic_directory(target) as tmp:
-            (tmp / RECORD_FILE).write_text(text, encoding="utf-8")
-            load_record(tmp)
-    return target, record
+    return write_record(record_yaml(record, source), target, force=force), record
