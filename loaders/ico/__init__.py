@@ -5,6 +5,7 @@ record's vocabulary (lawful bases, Art 9 conditions, mechanisms, countries), ``i
 rows to record elements and writes the record.
 """
 
-from loaders.ico.importer import OutputExists, import_ico_xlsx, read_ico_xlsx, record_yaml
+from loaders.ico.importer import import_ico_xlsx, read_ico_xlsx, record_yaml
+from loaders.output import OutputExists
 
 __all__ = ["OutputExists", "import_ico_xlsx", "read_ico_xlsx", "record_yaml"]
