@@ -126,3 +126,26 @@ def register(cli: ModuleType) -> None:
             highlight=False,
         )
         print_lossy(cli, "Fides", result.lossy)
+
+    @export_app.command("dpv")
+    def export_dpv_command(
+        path: RecordArg,
+        out: OutOpt,
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="ttl (Turtle) or jsonld (JSON-LD).")
+        ] = "ttl",
+    ) -> None:
+        """Export the record in the W3C Data Privacy Vocabulary (DPV 2.3) as Turtle or JSON-LD."""
+        from graph.interop.dpv_export import FORMATS, export_dpv
+
+        if fmt not in FORMATS:
+            raise cli.fail(f"--format '{fmt}': use one of {', '.join(FORMATS)}", 2)
+        record = cli.read_record(path)
+        result = export_dpv(record)
+        _write(cli, out, result.serialize(fmt))
+        cli.out.print(
+            f"[green]✓[/] Wrote {out} (DPV {fmt}: {len(result.graph)} triples, "
+            f"{len(record.activities)} processes).",
+            highlight=False,
+        )
+        print_lossy(cli, "this DPV export", result.lossy)
