@@ -214,6 +214,18 @@ def test_export_validates_with_fideslang_and_reimports_equivalent(
     path.write_text(exported.yaml(), encoding="utf-8")
     second = read_fides(path)
     assert _shape(second) == _shape(first)
+
+    def uses(record: Record) -> dict[str, str | None]:
+        return {a.name: a.note.splitlines()[0] if a.note else None for a in record.activities}
+
+    assert (
+        uses(second)
+        == uses(first)
+        == {
+            "Dental treatment": "Fides data use: essential.service",
+            "Appointment reminders": "Fides data use: essential.service.notifications.sms",
+        }
+    )
     assert second.controller.name == first.controller.name
 
 
