@@ -49,9 +49,12 @@ def test_every_ropa_format_shows_the_processor_section(kynex: Record) -> None:
         assert "Kynex&#39;s business customers" in text or "Kynex's business customers" in text
     wb = openpyxl.load_workbook(io.BytesIO(export_ropa_bytes(kynex, "xlsx")))
     ws = wb[PROCESSOR_SHEET]
-    assert tuple(c.value for c in ws[1]) == PROCESSOR_SHEET_HEADINGS
-    assert ws.cell(2, 8).value == "call-recording-processor"
-    assert "FTP access limited" in ws.cell(2, 7).value  # security measures, Art 30(2)(d)
+    assert ws.cell(2, 1).value == "Name and contact details of our organisation"
+    assert ws.cell(2, 2).value == "Kynex"  # the processor's own block (Art 30(2)(a))
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == PROCESSOR_SHEET_HEADINGS[0])
+    assert tuple(c.value for c in ws[header]) == PROCESSOR_SHEET_HEADINGS
+    assert ws.cell(header + 1, 8).value == "call-recording-processor"
+    assert "FTP access limited" in ws.cell(header + 1, 7).value  # security, Art 30(2)(d)
 
 
 def test_a_record_without_processor_activities_has_no_section(kynex: Record) -> None:
@@ -142,3 +145,20 @@ def test_the_ico_processor_template_imports(tmp_path: Path) -> None:
     assert [(t.country, t.mechanism.value) for t in transfers] == [("IN", "idta")]
     measures = {m.id: m.name for m in record.security_measures}
     assert [measures[m] for m in payroll.security_measures] == ["Encryption at rest"]
+
+
+def test_the_processor_sheet_alone_is_an_ico_processor_template(kynex: Record, tmp_path: Path):
+    """Keep only the processor sheet: it still imports, with the organisation as its block."""
+    wb = openpyxl.load_workbook(io.BytesIO(export_ropa_bytes(kynex, "xlsx")))
+    for name in wb.sheetnames:
+        if name != PROCESSOR_SHEET:
+            del wb[name]
+    path = tmp_path / "processor-only.xlsx"
+    wb.save(path)
+    record = read_ico_xlsx(path)
+    assert (record.controller.name, record.controller.country) == ("Kynex", "GB")
+    (activity,) = record.activities
+    assert activity.role is ActivityRole.processor
+    assert activity.name == "Holding call recordings for business customers (as processor)"
+    (served,) = record.controllers_served
+    assert activity.on_behalf_of == [served.id] and served.category_only

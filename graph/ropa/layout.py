@@ -106,6 +106,7 @@ PROCESSOR_SHEET_HEADINGS: tuple[str, ...] = (
     H_SECURITY,
     H_P_ACTIVITY_ID,
 )
+PROCESSOR_SELF = "Name and contact details of our organisation"  # the processor itself
 PROCESSOR_TITLE = "Processor record (Art 30(2))"
 PROCESSOR_INTRO = (
     "Processing carried out as a processor, on behalf of each controller below: the "

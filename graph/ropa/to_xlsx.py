@@ -28,6 +28,8 @@ from graph.ropa.layout import (
     H_PURPOSE,
     ICO_HEADINGS,
     MAIN_SHEET,
+    PARTY_CONTROLLER,
+    PROCESSOR_SELF,
     PROCESSOR_SHEET,
     PROCESSOR_SHEET_HEADINGS,
     PROVENANCE_HEADINGS,
@@ -169,14 +171,22 @@ def _findings_sheet(ws: Worksheet, doc: RopaDocument) -> None:
 
 
 def _processor_sheet(ws: Worksheet, doc: RopaDocument) -> None:
-    """The ICO processor-template layout (Art 30(2)): one row per controller and activity."""
-    _header(ws, 1, PROCESSOR_SHEET_HEADINGS)
-    for row, p in enumerate(doc.processor, start=2):
+    """The ICO processor-template layout (Art 30(2)): our organisation's block on top (we are
+    the processor), then one row per controller served and activity."""
+    _header(ws, 1, ("", *BLOCK_FIELDS))
+    for row, party in enumerate(doc.parties, start=2):
+        label = PROCESSOR_SELF if party.role == PARTY_CONTROLLER else party.role
+        ws.cell(row=row, column=1, value=label).font = _BOLD
+        for column, value in enumerate(party.fields(), start=2):
+            _put(ws, row, column, value, f"processor block, {party.role}")
+    header_row = len(doc.parties) + 3
+    _header(ws, header_row, PROCESSOR_SHEET_HEADINGS)
+    for row, p in enumerate(doc.processor, start=header_row + 1):
         values = (p.controller, p.representative, p.dpo, p.categories, p.countries,
                   p.safeguards, p.security, p.activity_id)  # fmt: skip
         for column, value in enumerate(values, start=1):
             _put(ws, row, column, value, f"processor record of '{p.activity_id}'")
-    _table_finish(ws, 1, len(PROCESSOR_SHEET_HEADINGS), len(doc.processor) + 1)
+    _table_finish(ws, header_row, len(PROCESSOR_SHEET_HEADINGS), header_row + len(doc.processor))
 
 
 def render_xlsx(doc: RopaDocument) -> bytes:
