@@ -123,6 +123,30 @@ def test_shape_fields_across_parties_down_with_country_column(tmp_path: Path) ->
     assert c.note is None  # nothing inferred
 
 
+def test_shape_each_party_under_its_own_label_row(tmp_path: Path) -> None:
+    """Each party written across a row under its own Name / Address / Email / Telephone."""
+    block = [
+        ["Controller"],
+        ["Name", "Address", "Email", "Telephone"],
+        ["Acme Ltd", "1 High St, Leeds LS1 1AA", "hello@acme.test", "0113 000 0001"],
+        ["Data Protection Officer", "Name", "Email"],
+        ["", "Jo Bloggs", "jo@acme.test"],
+        ["Representative"],
+        ["Name", "Address", "Email", "Telephone"],
+        ["Acme EU BV", "Amsterdam, Netherlands", "", ""],
+    ]
+    record = read_ico_xlsx(_save(tmp_path, block))
+    c = record.controller
+    assert (c.name, c.country) == ("Acme Ltd", "GB")
+    assert c.contact and c.contact.phone == "0113 000 0001"
+    assert c.dpo and (c.dpo.name, c.dpo.contact and c.dpo.contact.email) == (
+        "Jo Bloggs",
+        "jo@acme.test",
+    )
+    assert c.representative and c.representative.name == "Acme EU BV"
+    assert [v for v in _values(record) if is_label(v)] == []
+
+
 def test_a_block_without_values_never_names_anyone_by_a_label(tmp_path: Path) -> None:
     """The empty template block: refused for want of a name, never 'Name'/'Address'."""
     block = [
@@ -173,7 +197,7 @@ names = st.text(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    shape=st.sampled_from(["table", "table-transposed", "down", "pairs"]),
+    shape=st.sampled_from(["table", "table-transposed", "down", "sections", "pairs"]),
     party_words=st.tuples(*(st.sampled_from(p) for p in PARTY_TEXTS)),
     labels=st.tuples(
         st.sampled_from([x for x in LABELS if field_labels()[normalise(x)] == "name"]),
@@ -202,6 +226,9 @@ def test_no_label_is_ever_stored_as_a_value(shape, party_words, labels, people, 
             for v in values:
                 row += [label, v[i]]
             grid.append(row)
+    elif shape == "sections":
+        for w, v in zip(party_words, values, strict=True):
+            grid += [[w], list(labels), list(v)]
     else:
         grid = [[w, "\n".join(x for x in v if x)] for w, v in zip(party_words, values, strict=True)]
     block = read_block(grid)

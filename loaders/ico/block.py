@@ -6,7 +6,8 @@ flags — but never takes a label for a value:
 * **a little table**: field labels across a row (Name | Address | Email | Telephone), one row per
   party with the party's label on its left (or the same, transposed);
 * **labels down a column with values beside**, under each party's heading (the ICO / Fides
-  template: "Organisation name and contact details" over Name / Address / Email / Telephone);
+  template: "Organisation name and contact details" over Name / Address / Email / Telephone) —
+  or each party's heading with its own Name | Address | … row and the values on the row below;
 * **"label | value" pairs**: "Organisation name and contact details | Harbour Dental Ltd, 12 Quay
   Street, …" — one free-text cell per party, split into name, address, email, phone and website.
 
@@ -137,6 +138,31 @@ def _down(grid: list[list[str]], r: int, c: int) -> tuple[dict[str, str], set[Ce
     return values, used
 
 
+def _across(grid: list[list[str]], r: int, c: int) -> tuple[dict[str, str], set[Cell]]:
+    """A party's own label row (Name | Address | …, beside or under its heading), values below."""
+    labels = field_labels()
+    for label_row in (r, r + 1):
+        if label_row >= len(grid):
+            break
+        cols = {
+            col: labels[normalise(t)]
+            for col, t in enumerate(grid[label_row])
+            if col >= c and (label_row, col) != (r, c) and normalise(t) in labels
+        }
+        if len(set(cols.values())) < 2:
+            continue
+        values: dict[str, str] = {}
+        used: set[Cell] = {(label_row, col) for col in cols}
+        for col, name in cols.items():
+            text = _at(grid, label_row + 1, col)
+            if text and not is_label(text):
+                values.setdefault(name, text)
+                used.add((label_row + 1, col))
+        if values:
+            return values, used
+    return {}, set()
+
+
 def split_contact(text: str) -> dict[str, str]:
     """Name, address, email, phone and website from one free-text cell.
 
@@ -197,6 +223,8 @@ def _labelled(grid: list[list[str]]) -> tuple[dict[str, Party], set[Cell]]:
             if role is None or role in parties:
                 continue
             values, cells = _down(grid, r, c)
+            if not values:
+                values, cells = _across(grid, r, c)
             if values:
                 rows = sorted({cell[0] for cell in cells})
                 where = f"{get_column_letter(c + 1)}{r + 1}, rows {rows[0] + 1}-{rows[-1] + 1}"
