@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -150,3 +151,17 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
         app, ["export", "dpv", str(KYNEX), "--format", "xml", "--out", str(tmp_path / "x")]
     )
     assert result.exit_code == 2 and "ttl, jsonld" in result.output
+
+
+def test_applicable_law_follows_the_controllers_regime_on_the_date(kynex: Record) -> None:
+    def laws(on: dt.date) -> set[str]:
+        graph = export_dpv(kynex, as_of=on).graph
+        return {str(o) for o in graph.objects(None, URIRef(f"{DPV_ROOT}#hasApplicableLaw"))}
+
+    assert laws(dt.date(2026, 12, 1)) == {
+        "https://w3id.org/dpv/legal/gb#law-GDPR",
+        "https://w3id.org/dpv/legal/gb#law-DPA",
+    }
+    # Before the end of the Brexit transition period the EU GDPR applied in the UK.
+    assert laws(dt.date(2020, 6, 1)) == {"https://w3id.org/dpv/legal/eu#law-GDPR"}
+    assert laws(dt.date(2020, 6, 1)) <= dpv_iris()

@@ -18,6 +18,7 @@ concepts too (the DPV location extension is not part of the checked DPV 2.3 expo
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -35,7 +36,7 @@ from graph.model import (
     TransferMechanismId,
     country_name,
 )
-from graph.reference import ReferenceEntry, reference
+from graph.reference import ReferenceEntry, entries_in_force, reference
 
 DPV = Namespace("https://w3id.org/dpv#")
 EU_GDPR = Namespace("https://w3id.org/dpv/legal/eu/gdpr#")
@@ -62,8 +63,9 @@ class DpvExport:
 
 
 class _Exporter:
-    def __init__(self, record: Record) -> None:
+    def __init__(self, record: Record, as_of: dt.date) -> None:
         self.record = record
+        self.as_of = as_of
         self.g = Graph()
         for prefix, ns in (("dpv", DPV), ("eu-gdpr", EU_GDPR), ("pd", PD), ("rgv", RGV)):
             self.g.bind(prefix, ns)
@@ -148,10 +150,23 @@ class _Exporter:
 
     # ------------------------------------------------------------------ the parties
 
+    def applicable_law(self, node: URIRef) -> None:
+        """dpv:hasApplicableLaw: the law of the controller's regime on the export date."""
+        code = self.record.controller.country
+        regimes = [
+            str(e.extra("regime"))
+            for e in entries_in_force("jurisdictions", self.as_of)
+            if code in (e.extra("countries") or [])
+        ]
+        for entry in reference(REFERENCE_NAME):
+            if entry.extra("kind") == "applicable_law" and entry.extra("ropagraph") in regimes:
+                self.g.add((node, DPV.hasApplicableLaw, URIRef(str(entry.extra("iri")))))
+
     def controller(self) -> URIRef:
         c = self.record.controller
         node = self.node("controller", c.id)
         self.g.add((node, RDF.type, DPV.DataController))
+        self.applicable_law(node)
         self.g.add((node, DPV.hasName, Literal(c.name)))
         self.g.add((node, DPV.hasCountry, self.country(c.country)))
         self.describe(node, c.name, c.ref, c.note, c.id)
@@ -425,6 +440,9 @@ class _Exporter:
         return [by_id[d.recipient] for d in a.recipients]
 
 
-def export_dpv(record: Record) -> DpvExport:
-    """The record as a DPV graph (rdflib), and what it does not carry."""
-    return _Exporter(record).run()
+def export_dpv(record: Record, *, as_of: dt.date | None = None) -> DpvExport:
+    """The record as a DPV graph (rdflib), and what it does not carry.
+
+    ``as_of`` (default today) picks the controller's regime, hence the applicable law.
+    """
+    return _Exporter(record, as_of or dt.date.today()).run()
