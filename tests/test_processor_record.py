@@ -162,3 +162,9 @@ def test_the_processor_sheet_alone_is_an_ico_processor_template(kynex: Record, t
     assert activity.name == "Holding call recordings for business customers (as processor)"
     (served,) = record.controllers_served
     assert activity.on_behalf_of == [served.id] and served.category_only
+
+
+def test_own_export_reimports_with_nothing_unmapped(kynex: Record, tmp_path: Path) -> None:
+    path = tmp_path / "kynex.xlsx"
+    path.write_bytes(export_ropa_bytes(kynex, "xlsx"))
+    assert read_ico_xlsx(path).record.import_notes == []

@@ -61,6 +61,9 @@ from loaders.ico.workbook import (
 from loaders.output import write_record
 from loaders.problems import Problem, RecordInvalid
 
+# The first lines of a workbook ropagraph wrote (graph/ropa/to_xlsx.py): not part of the block.
+OWN_TITLES = ("Record of processing activities — ", "Generated ")
+
 
 class _Importer(_ActivityReader):
     def __init__(self, *args: Any) -> None:
@@ -309,6 +312,8 @@ class _Importer(_ActivityReader):
             )
         self.import_notes.extend(result.notes)
         for (r, c), text in block.unused:
+            if self.lines_only and text.startswith(OWN_TITLES):
+                continue  # the title lines of a workbook ropagraph wrote
             self.import_notes.append(
                 ImportNote(
                     file=self.file,
