@@ -144,7 +144,8 @@ def register(cli: ModuleType) -> None:
     @import_app.command("ico-xlsx")
     def import_ico_command(
         file: Annotated[
-            Path, typer.Argument(help="A workbook in the ICO controller-template layout.")
+            Path,
+            typer.Argument(help="A workbook in the ICO controller- or processor-template layout."),
         ],
         out: Annotated[
             Path,
@@ -174,7 +175,7 @@ def register(cli: ModuleType) -> None:
             bool, typer.Option("--force", help="Replace a record.yaml an earlier import wrote.")
         ] = False,
     ) -> None:
-        """Import a record kept in the ICO "Documentation template for controllers" (.xlsx)."""
+        """Import a record kept in the ICO documentation template for controllers or processors."""
         try:
             target, record = import_ico_xlsx(
                 file, out, controller_name=controller_name, country=country, force=force
