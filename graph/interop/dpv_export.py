@@ -422,6 +422,10 @@ class _Exporter:
                     f"activity '{a.name}': joint controllers are typed dpv:DataController; "
                     "dpv:JointDataControllers groups are not built"
                 )
+            if a.cookies or a.marketing:
+                self.lossy.append(
+                    f"activity '{a.name}': cookies and marketing channels (PECR) are not exported"
+                )
             if a.consent_withdrawal or a.children:
                 self.lossy.append(
                     f"activity '{a.name}': consent withdrawal and children's consent age are "

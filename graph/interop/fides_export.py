@@ -327,6 +327,7 @@ class _Exporter:
             "dpa_location": next((d.reference for d in dpias if d.reference), None),
             "data_security_practices": "; ".join(dict.fromkeys(measures)) or None,
             "uses_profiling": bool(adm),
+            "uses_cookies": any(a.cookies for a in activities),
             "joint_controller_info": "; ".join(dict.fromkeys(joint)) or None,
         }
         return System.model_validate({k: v for k, v in data.items() if v is not None})
@@ -359,6 +360,10 @@ class _Exporter:
                     f"{len(activity.systems) - 1} other system(s) not linked"
                 )
         systems = [self.system(key, acts) for key, acts in groups.items()]
+        if c.pecr:
+            self.lossy.append(
+                "controller: its PECR facts (sector, PECS, website) have no Fides field"
+            )
         for label, count in (
             ("sources", len(record.sources)),
             ("rights and breach procedures", len(record.procedures)),
@@ -368,6 +373,11 @@ class _Exporter:
             if count:
                 self.lossy.append(f"{count} {label}: no Fides field")
         for a in record.activities:
+            if a.cookies or a.marketing:
+                self.lossy.append(
+                    f"activity '{a.name}': its cookies and marketing channels (PECR) are "
+                    "exported only as uses_cookies on the system"
+                )
             if a.children or a.consent_withdrawal or a.direct_marketing:
                 self.lossy.append(
                     f"activity '{a.name}': children's consent age, consent withdrawal and the "
