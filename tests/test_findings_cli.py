@@ -134,23 +134,17 @@ def test_table_and_narrow_layouts(kynex_path: Path, monkeypatch: pytest.MonkeyPa
 def test_record_is_checked_in_a_temporary_store(
     make_record: MakeRecord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    default_store = tmp_path / "default.lbug"
-    monkeypatch.setenv("ROPAGRAPH_DB", str(default_store))
-    before = set(os.listdir(tempfile_dir())) if tempfile_dir().exists() else set()
-    assert runner.invoke(app, ["findings", str(make_record())]).exit_code == 0
-    assert not default_store.exists()
-    leftovers = {
-        name
-        for name in set(os.listdir(tempfile_dir())) - before
-        if name.startswith("ropagraph-findings-")
-    }
-    assert leftovers == set()
-
-
-def tempfile_dir() -> Path:
     import tempfile
 
-    return Path(tempfile.gettempdir())
+    default_store = tmp_path / "default.lbug"
+    monkeypatch.setenv("ROPAGRAPH_DB", str(default_store))
+    private_tmp = tmp_path / "tmp"  # other processes' runs must not count as leftovers
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    record = make_record()
+    assert runner.invoke(app, ["findings", str(record)]).exit_code == 0
+    assert not default_store.exists()
+    assert [n for n in os.listdir(private_tmp) if n.startswith("ropagraph-findings-")] == []
 
 
 def test_runs_on_a_loaded_store_without_record(kynex_path: Path, tmp_path: Path) -> None:
