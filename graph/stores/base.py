@@ -39,6 +39,8 @@ class QueryResult:
     columns: list[str]
     rows: list[list[Any]]
     elapsed_ms: float = 0.0
+    truncated: bool = False
+    """True when a row cap stopped the rows short (user-written queries; see stores.sandbox)."""
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as objects keyed by column name (the CLI's --json output)."""

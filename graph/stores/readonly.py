@@ -1,9 +1,19 @@
-"""Refuse Cypher that writes, before it reaches any store.
+"""Refuse Cypher that writes or touches files, before it reaches any store.
 
 The dashboard console and ``ropagraph cypher`` let people type their own queries against a store
-that is a cache of the record: changes belong in the record, not the database. Stores are also
-opened read-only where the backend allows it; this check gives a clear message up front and
-covers backends (Neo4j) where the user's credentials may be allowed to write.
+that is a cache of the record: changes belong in the record, not the database. Two checks live
+here:
+
+* :func:`check_plan` is the real wall for the embedded store. It reads the *engine's own* plan of
+  the query (ladybug's ``EXPLAIN``) and accepts it only if every physical operator and every table
+  function is on an allow-list of pure reads. A second lexer can disagree with the engine about
+  where a comment or a string ends (``/* **/`` did); the plan cannot, because it is what the
+  engine will run. It runs inside the query worker (:mod:`graph.stores.sandbox`), the second wall.
+* :func:`check_read_only` is a quick lexical check with a friendly message, used for Neo4j (whose
+  sessions are also opened in READ access mode, the server's own wall) and for our own catalog
+  queries. It is not what keeps the embedded store safe.
+
+See docs/security.md for the threat model.
 """
 
 from __future__ import annotations
@@ -69,8 +79,86 @@ _TOKENS = re.compile(
 )
 
 
+_AMBIGUOUS_COMMENT = re.compile(r"\*\*+/")
+
+
 class WriteRefused(ValueError):
     """The query would change the store; the message says which clause and what to do."""
+
+
+READ_OPERATORS = frozenset(
+    {
+        "AGGREGATE",
+        "AGGREGATE_FINALIZE",
+        "AGGREGATE_SCAN",
+        "COUNT_REL_TABLE",
+        "CROSS_PRODUCT",
+        "DUMMY_SINK",
+        "EMPTY_RESULT",
+        "FILTER",
+        "FLATTEN",
+        "HASH_JOIN_BUILD",
+        "HASH_JOIN_PROBE",
+        "INTERSECT",
+        "INTERSECT_BUILD",
+        "LIMIT",
+        "MULTIPLICITY_REDUCER",
+        "ORDER_BY",
+        "ORDER_BY_MERGE",
+        "ORDER_BY_SCAN",
+        "PATH_PROPERTY_PROBE",
+        "PRIMARY_KEY_SCAN_NODE_TABLE",
+        "PROJECTION",
+        "QUERY_PRIMARY_KEY_LOOKUP",
+        "RECURSIVE_EXTEND",
+        "RESULT_COLLECTOR",
+        "SCAN_NODE_TABLE",
+        "SCAN_REL_TABLE",
+        "SEMI_MASKER",
+        "SKIP",
+        "TABLE_FUNCTION_CALL",
+        "TOP_K",
+        "TOP_K_SCAN",
+        "UNION_ALL_SCAN",
+        "UNWIND",
+    }
+)
+"""Physical operators of ladybug's plans that only read the store (an allow-list: COPY_TO,
+TRANSACTION (CHECKPOINT), INSTALL/LOAD_EXTENSION, ATTACH, EXPORT/IMPORT_DATABASE, every writer and
+every operator we have not reviewed are refused)."""
+
+READ_TABLE_FUNCTIONS = frozenset({"READ_FTABLE", "SHOW_TABLES", "TABLE_INFO", "SHOW_CONNECTION"})
+"""Table functions a plan may call: the engine's own scan of an intermediate result and the three
+catalog procedures. File readers (READ_CSV_*, READ_PARQUET, READ_NPY, READ_JSON, …) are not."""
+
+_PLAN_OPERATOR = re.compile(r"([A-Z][A-Z0-9_]*)\[\d+\]")
+_PLAN_FUNCTION = re.compile(r"Function:\s*([A-Za-z0-9_]+)")
+_PLAN_HINT = (
+    " Queries here may only read the graph: no files (LOAD FROM, COPY … TO), no changes, no "
+    "extensions or database commands. Change the record's YAML and run 'ropagraph load' instead."
+)
+
+
+def check_plan(plan: str) -> None:
+    """Raise :class:`WriteRefused` unless every operator and table function of ``plan`` reads.
+
+    ``plan`` is the text of ladybug's ``EXPLAIN``: one box per physical operator, headed
+    ``NAME[id]``, and ``Function: NAME`` in each table-function box. The user's own text (aliases,
+    strings) also appears in the boxes, but it can only *add* names, which are then refused: it
+    cannot remove the engine's own operator headings, so a write or a file access cannot hide.
+    """
+    operators = _PLAN_OPERATOR.findall(plan)
+    if not operators:
+        raise WriteRefused("refused: the engine gave no plan for this query." + _PLAN_HINT)
+    for name in operators:
+        if name not in READ_OPERATORS:
+            raise WriteRefused(f"refused: the engine would run '{name}'." + _PLAN_HINT)
+    functions = _PLAN_FUNCTION.findall(plan)
+    for name in functions:
+        if name.upper() not in READ_TABLE_FUNCTIONS:
+            raise WriteRefused(f"refused: the engine would call '{name}'." + _PLAN_HINT)
+    if operators.count("TABLE_FUNCTION_CALL") > len(functions):
+        raise WriteRefused("refused: a table function of this query could not be identified.")
 
 
 def _words(cypher: str) -> list[tuple[str, str]]:
@@ -87,6 +175,13 @@ def _words(cypher: str) -> list[tuple[str, str]]:
 
 def check_read_only(cypher: str) -> None:
     """Raise :class:`WriteRefused` if ``cypher`` contains a write clause or a non-read CALL."""
+    if _AMBIGUOUS_COMMENT.search(cypher):
+        # Engines disagree on where '/* **/' ends (ladybug reads on, Neo4j stops): refuse rather
+        # than guess which reading the engine will take.
+        raise WriteRefused(
+            "refused: a '/* … */' comment here contains '**/', which Cypher engines end in "
+            "different places; write the comment without '**/' (or use '//')."
+        )
     tokens = _words(cypher)
     for index, (kind, text) in enumerate(tokens):
         if kind != "word":
