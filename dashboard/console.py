@@ -1,13 +1,16 @@
 """The Cypher console's logic: parameters found in a query, a guarded run, a readable table.
 
-A person types the query, so every failure (a refused write, a syntax error, the time limit) is
-an expected outcome shown as a message, never a stack trace. Writes are refused by
-:mod:`graph.stores.readonly` before the query reaches the store.
+A person types the query, so every failure (a refused write, a syntax error, the time limit, the
+memory ceiling) is an expected outcome shown as a message, never a stack trace. The query runs in
+a worker process (:mod:`graph.stores.sandbox`) that checks the engine's own plan against a
+read-only allow-list and can neither write nor read files; at most ROW_CAP rows come back, and
+the page says so when the cap cut the result.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +21,11 @@ from dashboard import data
 from dashboard.data import Loaded
 from graph.stores import QueryResult, StoreError
 from graph.stores.readonly import WriteRefused
+from graph.stores.sandbox import Limits
 
 DEFAULT_TIMEOUT_S = 10
 MAX_TIMEOUT_S = 120
+ROW_CAP = 10_000
 
 _SKIP = re.compile(r"//[^\n]*|/\*.*?\*/|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -46,9 +51,11 @@ class Outcome:
 def run(current: Loaded, cypher: str, params: dict[str, Any], timeout_s: float) -> Outcome:
     if not cypher.strip():
         return Outcome(error="type a query first (or start from a catalog query)")
-    timeout_ms = int(min(max(timeout_s, 1), MAX_TIMEOUT_S) * 1000)
+    if not math.isfinite(timeout_s):
+        timeout_s = DEFAULT_TIMEOUT_S
+    limits = Limits(timeout_s=min(max(timeout_s, 1), MAX_TIMEOUT_S), max_rows=ROW_CAP)
     try:
-        return Outcome(result=data.run_cypher(current, cypher, params, timeout_ms))
+        return Outcome(result=data.run_user_cypher(current, cypher, params, limits))
     except WriteRefused as exc:
         return Outcome(refused=str(exc))
     except StoreError as exc:

@@ -36,6 +36,7 @@ from graph.stores import (
     StoreError,
     open_graph_store,
 )
+from graph.stores.sandbox import Limits
 from graph.visual import graph_from_store
 from loaders import RecordInvalid, content_hash, load_record, record_files
 
@@ -169,6 +170,31 @@ def run_cypher(
     source = current.source
     items = tuple(sorted((params or {}).items()))
     return _run_cached(source.kind, source.db, current.content_hash, cypher, items, timeout_ms)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _run_user_cached(
+    kind: str,
+    db: str,
+    digest: str,
+    cypher: str,
+    params: tuple[tuple[str, Any], ...],
+    limits: Limits,
+) -> QueryResult:
+    del digest  # part of the cache key only: a new record is a new key
+    return _open_store(kind, db).query_untrusted(cypher, dict(params), limits)
+
+
+def run_user_cypher(
+    current: Loaded, cypher: str, params: Mapping[str, Any], limits: Limits
+) -> QueryResult:
+    """Run a person's own Cypher in the sandboxed worker (row cap, time limit, no files).
+
+    Raises WriteRefused or StoreError; results are cached per record like the catalog's.
+    """
+    source = current.source
+    items = tuple(sorted(params.items()))
+    return _run_user_cached(source.kind, source.db, current.content_hash, cypher, items, limits)
 
 
 def frame(result: QueryResult) -> pd.DataFrame:

@@ -26,7 +26,8 @@ def main() -> None:
     current = widgets.page_header(
         "Cypher console",
         "Ask the graph your own question in Cypher. Queries are read-only: CREATE, MERGE, SET, "
-        "DELETE and the like are refused (change the record's YAML instead).",
+        "DELETE, file access (LOAD FROM, COPY … TO) and the like are refused (change the "
+        f"record's YAML instead). At most {console.ROW_CAP:,} rows are shown.",
     )
     st.session_state.setdefault(TEXT, START)
     st.selectbox(
@@ -63,6 +64,11 @@ def main() -> None:
         return
     result = outcome.result
     st.caption(f"{len(result.rows)} row(s) in {result.elapsed_ms:.0f} ms")
+    if result.truncated:
+        st.warning(
+            f"Only the first {console.ROW_CAP:,} rows are shown (the console's row cap). "
+            "Add LIMIT, a WHERE clause or an aggregation (count, collect) to see what you need."
+        )
     widgets.table(console.display_frame(result))
     st.download_button(
         "Download CSV",

@@ -26,7 +26,15 @@ from graph.stores import (
     StoreError,
     open_graph_store,
 )
+from graph.stores.embedded import check_store_path
 from graph.stores.readonly import WriteRefused
+from graph.stores.sandbox import (
+    DEFAULT_ROW_CAP,
+    Limits,
+    check_row_cap,
+    check_timeout,
+    run_user_query,
+)
 from loaders import RecordInvalid, content_hash, load_record
 
 app = typer.Typer(
@@ -182,6 +190,7 @@ def load(
     """
     store = EmbeddedStore(db)
     try:
+        check_store_path(store.path)
         load_into(store, path, force=force)
     except StoreError as exc:
         raise fail(str(exc)) from None
@@ -265,14 +274,37 @@ def cypher(
     as_json: JsonOpt = False,
     db: DbOpt = None,
     store_kind: StoreOpt = "embedded",
-    timeout: Annotated[float, typer.Option(help="Time limit in seconds.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option(help="Time limit in seconds (the query is stopped when it passes).")
+    ] = 30.0,
+    limit: Annotated[
+        int, typer.Option(help="Return at most this many rows (a note says when rows were cut).")
+    ] = DEFAULT_ROW_CAP,
 ) -> None:
-    """Run your own read-only Cypher (CREATE, MERGE, SET, DELETE, … are refused)."""
+    """Run your own read-only Cypher (writes, files and database commands are refused).
+
+    The query runs in a separate worker that cannot write or read files, with a time limit, a
+    memory ceiling and a row cap (see docs/security.md).
+    """
+    try:
+        seconds = check_timeout(timeout)
+    except ValueError as exc:
+        raise fail(f"--timeout: {exc}", 2) from None
+    try:
+        limits = Limits(timeout_s=seconds, max_rows=check_row_cap(limit))
+    except ValueError as exc:
+        raise fail(f"--limit: {exc}", 2) from None
     text = sys.stdin.read() if statement == "-" else statement
     store = open_store(store_kind, db)
     try:
-        result = store.query(text, _parse_params(param or []), timeout_ms=int(timeout * 1000))
+        result = run_user_query(store, text, _parse_params(param or []), limits)
         print_result(result, as_json)
+        if result.truncated:
+            err.print(
+                f"[yellow]note:[/] only the first {limit:,} rows are shown; "
+                "raise --limit (or add LIMIT/aggregation to the query) to see more.",
+                highlight=False,
+            )
     except WriteRefused as exc:
         raise fail(str(exc)) from None
     except StoreError as exc:

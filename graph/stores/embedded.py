@@ -32,6 +32,7 @@ from graph.stores.base import (
     default_store_path,
 )
 from graph.stores.readonly import check_read_only
+from graph.stores.sandbox import Limits, run_in_worker
 
 _ARROW_TYPES: dict[PropType, pa.DataType] = {
     "STRING": pa.string(),
@@ -99,7 +100,12 @@ class EmbeddedStore:
 
         started = time.perf_counter()
         stages: dict[str, float] = {}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_store_path(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store's folder {self.path.parent}: {exc}") from exc
+        remove_leftovers(self.path)
         building = self.path.with_name(f".{self.path.name}.building-{os.getpid()}")
         _remove_database(building)
         total = len(NODES) + len(RELS)
@@ -206,6 +212,19 @@ class EmbeddedStore:
             result.close()
         return QueryResult(columns, rows, (time.perf_counter() - started) * 1000)
 
+    def query_untrusted(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        limits: Limits | None = None,
+    ) -> QueryResult:
+        """Run user-written Cypher in the sandboxed worker (see :mod:`graph.stores.sandbox`).
+
+        Not through this process's handle: the worker checks the engine's plan, cannot write or
+        read files, and is killed at the time limit; at most ``limits.max_rows`` rows come back.
+        """
+        return run_in_worker(self.path, cypher, params, limits)
+
     def record_info(self) -> dict[str, Any] | None:
         """The Record node of the loaded graph (what was loaded, from which content hash)."""
         if not self.path.exists():
@@ -294,6 +313,75 @@ def _arrow_tables(graph: Graph) -> _Tables:
                 columns[name] = pa.array([d.get(name) for _, _, d in items], type=_ARROW_TYPES[t])
             rels[(rel.type, pair)] = pa.table(columns)
     return _Tables(nodes, rels)
+
+
+STORE_MAGIC = b"LBUG"
+"""The first bytes of a ladybug database file: how a store is told from anything else."""
+_STALE_QUERY_S = 2 * 3600
+
+
+def check_store_path(path: Path) -> None:
+    """Refuse to load into ``path`` when it is something other than a store (or nothing).
+
+    ``load --db`` replaces what is there: a folder, a YAML file or a spreadsheet passed by mistake
+    must not be silently turned into a database.
+    """
+    if path.is_dir():
+        raise StoreError(
+            f"--db {path} is a folder, not a store file: give a file path such as "
+            f"{path / 'store.lbug'}"
+        )
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(STORE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc}") from exc
+    if head != STORE_MAGIC:
+        raise StoreError(
+            f"{path} exists and is not a ropagraph store; refusing to replace it. "
+            "Choose another --db path (or delete the file yourself if you meant to)."
+        )
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove build folders of loads that died and query folders of killed workers.
+
+    A load builds ``.<name>.building-<pid>`` beside the store; a killed load leaves it behind
+    (15 MB and more). Anything whose process is gone is removed; so are query folders older than
+    the longest allowed query.
+    """
+    removed: list[Path] = []
+    parent = path.parent
+    if not parent.is_dir():
+        return removed
+    now = time.time()
+    for candidate in parent.glob(f".{path.name}.*"):
+        suffix = candidate.name[len(path.name) + 2 :]
+        if suffix.startswith("building-"):
+            pid = suffix.removeprefix("building-").split(".", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+                continue
+        elif suffix.startswith("query-"):
+            with contextlib.suppress(OSError):
+                if now - candidate.stat().st_mtime < _STALE_QUERY_S:
+                    continue
+        else:
+            continue
+        _remove_database(candidate)
+        removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _remove_sidecars(path: Path) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.stores.base import QueryResult, StoreError
-from graph.stores.readonly import WriteRefused
+from graph.stores.readonly import WriteRefused, check_read_only
 
 WORKER = Path(__file__).resolve().with_name("sandbox_worker.py")
 DEFAULT_ROW_CAP = 10_000
@@ -229,3 +229,30 @@ def _result(out: bytes, err: bytes, code: int, limits: Limits) -> QueryResult:
         float(answer["elapsed_ms"]),
         truncated=bool(answer["truncated"]),
     )
+
+
+def run_user_query(
+    store: Any,
+    cypher: str,
+    params: Mapping[str, Any] | None = None,
+    limits: Limits | None = None,
+) -> QueryResult:
+    """Run user-written Cypher on any store with the strongest walls that store offers.
+
+    The embedded store (and wrappers of it) runs it in the worker above. Other stores (Neo4j)
+    get the lexical guard, the server's READ access mode and the engine's time limit; their rows
+    are cut to the row cap after the driver returns them.
+    """
+    limits = limits or Limits()
+    check_timeout(limits.timeout_s)
+    check_row_cap(limits.max_rows)
+    untrusted = getattr(store, "query_untrusted", None)
+    if callable(untrusted):
+        result: QueryResult = untrusted(cypher, params, limits)
+        return result
+    check_read_only(cypher)
+    result = store.query(cypher, params, timeout_ms=int(limits.timeout_s * 1000))
+    if len(result.rows) > limits.max_rows:
+        result.rows = result.rows[: limits.max_rows]
+        result.truncated = True
+    return result

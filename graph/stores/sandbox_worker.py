@@ -130,7 +130,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         plan = conn.execute("EXPLAIN " + cypher, params)
         if isinstance(plan, list):
             return {"refused": "refused: one statement at a time, please."}
-        readonly.check_plan("\n".join(str(row[0]) for row in plan.get_all()))
+        lines: list[Any] = plan.get_all()
+        readonly.check_plan("\n".join(str(line[0]) for line in lines))
         plan.close()
         started = time.perf_counter()
         result = conn.execute(cypher, params)
@@ -144,7 +145,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             if len(rows) >= limit:
                 truncated = True
                 break
-            rows.append([_plain(v) for v in result.get_next()])
+            row: Any = result.get_next()
+            rows.append([_plain(v) for v in row])
         result.close()
         return {
             "columns": columns,
