@@ -101,11 +101,15 @@ def run_in_worker(
     cypher: str,
     params: Mapping[str, Any] | None = None,
     limits: Limits | None = None,
+    *,
+    check_plan: bool = True,
 ) -> QueryResult:
     """Run ``cypher`` against the embedded store at ``store`` inside a fresh worker.
 
     Raises :class:`WriteRefused` when the plan is not a pure read, :class:`StoreError` for a
     failed query, the time limit or the memory ceiling (each with a message for the user).
+    ``check_plan=False`` is for the tests that prove the worker's other walls hold on their own
+    (it is not reachable from the CLI or the dashboard).
     """
     limits = limits or Limits()
     check_timeout(limits.timeout_s)
@@ -124,6 +128,7 @@ def run_in_worker(
         "buffer_pool": _BUFFER_POOL,
         "max_db_size": max_db,
         "address_space": limits.memory_mb * 2**20 + max_db + _BUFFER_POOL,
+        "check_plan": check_plan,
     }
     try:
         process = subprocess.Popen(
@@ -217,6 +222,11 @@ def _result(out: bytes, err: bytes, code: int, limits: Limits) -> QueryResult:
         lowered = message.lower()
         if "interrupted" in lowered or "timeout" in lowered:
             raise StoreError(f"query stopped after the {limits.timeout_s:g} s time limit")
+        if "cannot open file" in lowered or "permission denied" in lowered:
+            raise WriteRefused(
+                "refused: queries here cannot read files (LOAD FROM and the like); they read "
+                "the graph only."
+            )
         if "read-only" in lowered or "read only" in lowered:
             raise WriteRefused(
                 "refused: this would change the store, and queries here are read-only. "

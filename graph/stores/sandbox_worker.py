@@ -85,6 +85,31 @@ def _answer(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+def check_query(conn: Any, cypher: str, params: dict[str, Any], guard: ModuleType) -> None:
+    """The first wall: raise ``guard.WriteRefused`` unless the engine plans one pure read.
+
+    ``prepare`` makes the engine itself split the text into statements (it refuses more than
+    one), then ``EXPLAIN`` gives its physical plan, checked by ``guard.check_plan``. A query the
+    engine cannot prepare raises RuntimeError with the engine's message.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ladybug calls prepare() deprecated; it still works
+        prepared = conn.prepare(cypher, params)
+    if not prepared.is_success():
+        message = prepared.get_error_message()
+        if "multiple statements" in message:
+            raise guard.WriteRefused(
+                "refused: one statement at a time, please (no ';' between statements)."
+            )
+        raise RuntimeError(message)
+    plan = conn.execute("EXPLAIN " + cypher, params)
+    if isinstance(plan, list):
+        raise guard.WriteRefused("refused: one statement at a time, please.")
+    lines: list[Any] = plan.get_all()
+    plan.close()
+    guard.check_plan("\n".join(str(line[0]) for line in lines))
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
     """Open the store behind every wall, check the plan, run, fetch at most max_rows rows."""
     readonly = _sibling("readonly")
@@ -99,8 +124,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
     folder = Path(request["folder"])
     walls = ["plan allow-list", "RLIMIT_FSIZE=0", "RLIMIT_AS", "empty environment"]
-    refused_landlock = landlock.restrict([folder])
-    if refused_landlock is None:
+    if landlock.restrict([folder]) is None:
         walls.append("landlock")
     cypher = str(request["cypher"])
     params = dict(request["params"])
@@ -116,23 +140,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         conn.set_query_timeout(int(request["timeout_ms"]))
         sys.stdout.write("ready\n")  # the parent starts the query's clock now
         sys.stdout.flush()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ladybug calls prepare() deprecated; it still works
-            prepared = conn.prepare(cypher, params)
-        if not prepared.is_success():
-            message = prepared.get_error_message()
-            if "multiple statements" in message:
-                return {
-                    "refused": "refused: one statement at a time, please (no ';' between "
-                    "statements)."
-                }
-            return _failure(message)
-        plan = conn.execute("EXPLAIN " + cypher, params)
-        if isinstance(plan, list):
-            return {"refused": "refused: one statement at a time, please."}
-        lines: list[Any] = plan.get_all()
-        readonly.check_plan("\n".join(str(line[0]) for line in lines))
-        plan.close()
+        if request.get("check_plan", True):
+            check_query(conn, cypher, params, readonly)
         started = time.perf_counter()
         result = conn.execute(cypher, params)
         if isinstance(result, list):
