@@ -85,24 +85,46 @@ def _answer(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+_PLAIN_ERRORS = ("Parser exception:", "Binder exception:", "Catalog exception:")
+"""Planning errors shown to the user as the engine words them (they quote the query, not data).
+
+Any other error while planning (a "Copy exception" quoting a line of a file the binder sniffed,
+an IO error) may carry a file's content, so only its kind is shown."""
+
+
+def _planning_failed(message: str, guard: ModuleType) -> Exception:
+    if "bad_alloc" in message or "Mmap for size" in message:
+        return MemoryError(message)
+    if "multiple statements" in message:
+        return guard.WriteRefused(  # type: ignore[no-any-return]
+            "refused: one statement at a time, please (no ';' between statements)."
+        )
+    if message.startswith(_PLAIN_ERRORS):
+        return RuntimeError(message)
+    kind = message.split(":", 1)[0][:40]
+    return guard.WriteRefused(  # type: ignore[no-any-return]
+        f"refused: the engine could not plan this query without reaching outside the graph "
+        f"({kind}); queries here read the graph only, not files."
+    )
+
+
 def check_query(conn: Any, cypher: str, params: dict[str, Any], guard: ModuleType) -> None:
     """The first wall: raise ``guard.WriteRefused`` unless the engine plans one pure read.
 
     ``prepare`` makes the engine itself split the text into statements (it refuses more than
     one), then ``EXPLAIN`` gives its physical plan, checked by ``guard.check_plan``. A query the
-    engine cannot prepare raises RuntimeError with the engine's message.
+    engine cannot plan raises RuntimeError with the engine's message (parser and binder errors)
+    or WriteRefused (anything else: it may quote a file the binder opened).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ladybug calls prepare() deprecated; it still works
         prepared = conn.prepare(cypher, params)
     if not prepared.is_success():
-        message = prepared.get_error_message()
-        if "multiple statements" in message:
-            raise guard.WriteRefused(
-                "refused: one statement at a time, please (no ';' between statements)."
-            )
-        raise RuntimeError(message)
-    plan = conn.execute("EXPLAIN " + cypher, params)
+        raise _planning_failed(prepared.get_error_message(), guard)
+    try:
+        plan = conn.execute("EXPLAIN " + cypher, params)
+    except RuntimeError as exc:
+        raise _planning_failed(str(exc), guard) from None
     if isinstance(plan, list):
         raise guard.WriteRefused("refused: one statement at a time, please.")
     lines: list[Any] = plan.get_all()

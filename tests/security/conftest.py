@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,15 +16,22 @@ from tests.conftest import minimal_record_data
 PASSWD = Path("/etc/passwd")
 
 
-@pytest.fixture
-def scratch_store(tmp_path: Path) -> EmbeddedStore:
-    """A small store of its own (the minimal record) in a folder of its own."""
-    folder = tmp_path / "store"
-    folder.mkdir()
-    store = EmbeddedStore(folder / "scratch.lbug")
+@pytest.fixture(scope="session")
+def pristine_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal record loaded once; tests get copies of this file."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("pristine") / "scratch.lbug")
     store.load(build_graph(Record.model_validate(minimal_record_data()), "scratch"))
     store.close()
-    return store
+    return store.path
+
+
+@pytest.fixture
+def scratch_store(pristine_store: Path, tmp_path: Path) -> EmbeddedStore:
+    """A store of its own (the minimal record) in a folder of its own: attacks may break it."""
+    folder = tmp_path / "store"
+    folder.mkdir()
+    shutil.copyfile(pristine_store, folder / "scratch.lbug")
+    return EmbeddedStore(folder / "scratch.lbug")
 
 
 def digest(path: Path) -> str:
