@@ -23,11 +23,19 @@ from pydantic import BaseModel, ValidationError
 from graph.gcpause import gc_paused
 from graph.model import COLLECTIONS, Record, check_references
 from loaders.problems import Problem, RecordInvalid
-
-try:  # the C loader is an optional part of PyYAML wheels
-    from yaml import CSafeLoader as FastLoader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as FastLoader  # type: ignore[assignment]
+from loaders.record_folder import scan_folder
+from loaders.yaml_safety import (
+    ALIAS_BYTES_FACTOR,
+    ALIAS_BYTES_FLOOR,
+    AliasBomb,
+    StrictLoader,
+    YamlRefused,
+    check_depth,
+    compose_budgeted,
+    count_nodes,
+    deep_point,
+    refuse,
+)
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -39,10 +47,6 @@ TOP_KEYS = SINGLE_KEYS + LIST_KEYS
 _ANCHOR = re.compile(r"(^|[\s\[{,:-])&[^\s,\[\]{}]+")
 
 Loc = tuple[str | int, ...]
-
-
-class _AliasBomb(Exception):
-    pass
 
 
 @dataclass
@@ -67,17 +71,26 @@ class _Merge:
 
 
 def record_files(path: Path) -> list[Path]:
-    """The YAML files that make up the record at ``path`` (a file or a folder), sorted."""
+    """The YAML files that make up the record at ``path`` (a file or a folder), sorted.
+
+    Hidden folders and links leaving the folder are left out (see :mod:`loaders.record_folder`;
+    :func:`skipped_files` lists them for a warning).
+    """
     if not path.exists():
         raise RecordInvalid([Problem(str(path), "no such file or folder")])
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    files, _ = scan_folder(path)
     if not files:
         raise RecordInvalid(
             [Problem(str(path), "folder has no YAML files", suggestion="add *.yaml files")]
         )
     return files
+
+
+def skipped_files(path: Path) -> list[Problem]:
+    """Warnings for the YAML files in the folder ``path`` that are not part of the record."""
+    return scan_folder(path)[1] if path.is_dir() else []
 
 
 def content_hash(path: Path) -> str:
@@ -121,48 +134,34 @@ def _read_text(path: Path) -> str:
         ) from exc
 
 
-def _compose_plain(node: yaml.Node, budget: list[int]) -> Any:
-    """Turn a composed node tree into Python objects, counting every node an alias expands."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _AliasBomb
-    if isinstance(node, yaml.MappingNode):
-        return {_compose_plain(k, budget): _compose_plain(v, budget) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_compose_plain(item, budget) for item in node.value]
-    constructor = yaml.SafeLoader("")
-    return constructor.construct_object(node, deep=True)
-
-
-def _count_nodes(node: yaml.Node, seen: set[int]) -> int:
-    if id(node) in seen:
-        return 0
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        return 1 + sum(_count_nodes(k, seen) + _count_nodes(v, seen) for k, v in node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return 1 + sum(_count_nodes(item, seen) for item in node.value)
-    return 1
-
-
 def _parse(path: Path) -> _Parsed:
     text = _read_text(path)
     try:
+        check_depth(text)
         if not _ANCHOR.search(text):
-            return _Parsed(path, yaml.load(text, Loader=FastLoader), text)
+            return _Parsed(path, yaml.load(text, Loader=StrictLoader), text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         if root is None:
             return _Parsed(path, None, text)
-        written = _count_nodes(root, set())
-        budget = [max(ALIAS_BUDGET_FLOOR, written * ALIAS_BUDGET_FACTOR)]
-        return _Parsed(path, _compose_plain(root, budget), text)
-    except _AliasBomb:
+        written = count_nodes(root, set())
+        budget = [
+            max(ALIAS_BUDGET_FLOOR, written * ALIAS_BUDGET_FACTOR),
+            max(ALIAS_BYTES_FLOOR, len(text) * ALIAS_BYTES_FACTOR),
+        ]
+        return _Parsed(path, compose_budgeted(root, budget), text)
+    except RecursionError:
+        raise refuse(path, deep_point(text)) from None
+    except YamlRefused as exc:
+        raise refuse(path, exc) from None
+    except AliasBomb as exc:
+        limit_mb = max(ALIAS_BYTES_FLOOR, len(text) * ALIAS_BYTES_FACTOR) // 2**20
+        what = f"more than {limit_mb} MB of text" if exc.args == ("bytes",) else "too many nodes"
         raise RecordInvalid(
             [
                 Problem(
                     str(path),
-                    "YAML aliases expand to too many nodes (an 'alias bomb'); refused",
-                    suggestion="write the data out instead of nesting aliases",
+                    f"YAML aliases expand to {what} (an 'alias bomb'); refused",
+                    suggestion="write the data out instead of repeating large anchors",
                 )
             ]
         ) from None
@@ -289,7 +288,7 @@ def _position(item: _Parsed, loc: Loc, at_key: bool = False) -> tuple[int, int] 
     if key not in _compose_cache:
         try:
             _compose_cache[key] = yaml.compose(item.text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             _compose_cache[key] = None
     root = _compose_cache[key]
     node = _key_node(root, loc) if at_key else None

@@ -35,7 +35,7 @@ from graph.stores.sandbox import (
     check_timeout,
     run_user_query,
 )
-from loaders import RecordInvalid, content_hash, load_record
+from loaders import RecordInvalid, content_hash, load_record, skipped_files
 
 app = typer.Typer(
     name="ropagraph",
@@ -86,6 +86,9 @@ def report_invalid(exc: RecordInvalid) -> typer.Exit:
 
 
 def read_record(path: Path) -> Record:
+    for skipped in skipped_files(path):
+        warning = f"[yellow]warning:[/] {skipped.where()}: {skipped.message}"
+        err.print(warning, highlight=False, soft_wrap=True)
     try:
         return load_record(path)
     except RecordInvalid as exc:
