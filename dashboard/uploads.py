@@ -23,8 +23,9 @@ from pathlib import Path, PurePosixPath
 from graph.atomic import atomic_write_bytes
 from graph.build import build_graph
 from graph.model import Record
-from graph.stores import EmbeddedStore
+from graph.stores import EmbeddedStore, StoreError
 from loaders import Problem, RecordInvalid, content_hash, load_record
+from loaders.record_folder import is_hidden
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """Largest upload (a YAML file or a zip as sent)."""
@@ -51,6 +52,8 @@ class Staged:
     record: Path
     files: list[str]
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """YAML files left out on purpose (hidden folders, links), as for 'ropagraph load'."""
 
 
 def new_upload_dir() -> Path:
@@ -89,18 +92,38 @@ def safe_member_path(name: str) -> PurePosixPath:
     return PurePosixPath(*parts)
 
 
+MAX_NAME_PART = 255
+"""Longest file or folder name most file systems accept (bytes)."""
+
+
 def _is_yaml(path: PurePosixPath) -> bool:
-    hidden = any(part.startswith(".") or part == "__MACOSX" for part in path.parts)
-    return path.suffix.lower() in YAML_SUFFIXES and not hidden
+    return path.suffix.lower() in YAML_SUFFIXES
 
 
-def _extract_zip(data: bytes, target: Path) -> tuple[list[str], list[str]]:
+def _check_writable(path: PurePosixPath, written: list[str]) -> None:
+    for part in path.parts:
+        if len(part.encode("utf-8")) > MAX_NAME_PART:
+            raise UploadRefused(
+                f"'{part[:40]}…' in the archive is a name of {len(part.encode('utf-8'))} bytes; "
+                f"file systems allow {MAX_NAME_PART}: shorten it"
+            )
+    for other in written:
+        mine, theirs = str(path), other
+        if theirs.startswith(mine + "/") or mine.startswith(theirs + "/"):
+            clash = mine if theirs.startswith(mine + "/") else theirs
+            raise UploadRefused(
+                f"'{clash}' is both a file and a folder in the archive; rename one of them"
+            )
+
+
+def _extract_zip(data: bytes, target: Path) -> tuple[list[str], list[str], list[str]]:
     try:
         archive = zipfile.ZipFile(_BytesReader(data))
     except zipfile.BadZipFile:
         raise UploadRefused("the .zip file is damaged or not a zip archive") from None
     written: list[str] = []
     skipped: list[str] = []
+    warnings: list[str] = []
     total = 0
     with archive:
         members = archive.infolist()
@@ -110,10 +133,15 @@ def _extract_zip(data: bytes, target: Path) -> tuple[list[str], list[str]]:
             path = safe_member_path(info.filename)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise UploadRefused(f"'{info.filename}' is a symbolic link; links are not allowed")
+                warnings.append(f"{path}: symbolic link left out of the record")
+                continue
             if not _is_yaml(path):
                 skipped.append(str(path))
                 continue
+            if is_hidden(path):
+                warnings.append(f"{path}: in a hidden folder, left out of the record")
+                continue
+            _check_writable(path, written)
             if info.flag_bits & 0x1:
                 raise UploadRefused(f"'{info.filename}' is encrypted; upload an unencrypted zip")
             if len(written) >= MAX_FILES:
@@ -132,9 +160,12 @@ def _extract_zip(data: bytes, target: Path) -> tuple[list[str], list[str]]:
             destination = target.joinpath(*path.parts)
             if str(path) in written:
                 raise UploadRefused(f"'{path}' appears twice in the archive")
-            atomic_write_bytes(destination, b"".join(chunks))
+            try:
+                atomic_write_bytes(destination, b"".join(chunks))
+            except OSError as exc:
+                raise UploadRefused(f"'{path}' cannot be written: {exc.strerror}") from None
             written.append(str(path))
-    return written, skipped
+    return written, skipped, warnings
 
 
 class _BytesReader:
@@ -178,13 +209,13 @@ def stage(files: Sequence[tuple[str, bytes]], root: Path) -> Staged:
     if zips:
         if len(files) > 1:
             raise UploadRefused("upload either one .zip or YAML files, not both")
-        written, skipped = _extract_zip(zips[0][1], record)
+        written, skipped, warnings = _extract_zip(zips[0][1], record)
         if not written:
             raise UploadRefused(
                 "the archive holds no .yaml or .yml files"
-                + (f" (found: {', '.join(skipped[:5])})" if skipped else "")
+                + (f" (found: {', '.join((skipped + warnings)[:5])})" if skipped else "")
             )
-        return Staged(root, record, sorted(written), sorted(skipped))
+        return Staged(root, record, sorted(written), sorted(skipped), warnings)
     written = []
     for name, data in files:
         path = safe_member_path(name)
@@ -192,7 +223,11 @@ def stage(files: Sequence[tuple[str, bytes]], root: Path) -> Staged:
             raise UploadRefused(f"'{name}' is not a .yaml/.yml file or a .zip of a record folder")
         if str(path.name) in written:
             raise UploadRefused(f"two files are named '{path.name}'")
-        atomic_write_bytes(record / path.name, data)
+        _check_writable(PurePosixPath(path.name), written)
+        try:
+            atomic_write_bytes(record / path.name, data)
+        except OSError as exc:
+            raise UploadRefused(f"'{name}' cannot be written: {exc.strerror}") from None
         written.append(path.name)
     return Staged(root, record, sorted(written))
 
@@ -254,4 +289,11 @@ def ingest(files: Sequence[tuple[str, bytes]], root: Path) -> Ingested:
         rows = problem_rows(exc.problems, staged.record)
         discard(root)
         return Ingested(staged=staged, problems=rows)
-    return Ingested(staged, load_staged(staged, record), record.record.name)
+    try:
+        store = load_staged(staged, record)
+    except (StoreError, OSError) as exc:
+        discard(root)
+        return Ingested(
+            staged=staged, refused=f"the record is valid but could not be loaded: {exc}"
+        )
+    return Ingested(staged, store, record.record.name)

@@ -52,6 +52,8 @@ def main() -> None:
     outcome = st.session_state.get(RESULT)
     if not isinstance(outcome, uploads.Ingested):
         return
+    if outcome.staged and outcome.staged.warnings and not outcome.ok:
+        st.warning("Left out of the record: " + "; ".join(outcome.staged.warnings[:20]))
     if outcome.refused:
         st.error(f"Upload refused: {outcome.refused}")
     elif outcome.problems:
@@ -70,6 +72,8 @@ def main() -> None:
             f"Loaded {widgets.md(outcome.record_name)}. This session now shows it on every "
             "page; use 'Back to the default record' in the sidebar to return."
         )
+        if outcome.staged and outcome.staged.warnings:
+            st.warning("Left out of the record: " + "; ".join(outcome.staged.warnings[:20]))
         if outcome.staged and outcome.staged.skipped:
             st.caption("Not YAML, left out: " + ", ".join(outcome.staged.skipped[:20]))
 
