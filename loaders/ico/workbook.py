@@ -25,6 +25,13 @@ from loaders.ico.parse import normalise
 from loaders.problems import Problem, RecordInvalid
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+"""Largest total size of the workbook's parts once unzipped (a ROPA workbook is a few MB; a
+200 MB cell compresses to 199 KB). zipfile stops reading a part at its declared size, so the
+declared sizes really bound what is decompressed."""
+MAX_CELL_CHARS = 32_767
+"""Excel's own limit for one cell: a longer cell was not written by a spreadsheet program."""
+_PROLOG_BYTES = 64 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 300
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2/CFB: encrypted workbooks and legacy .xls
@@ -95,25 +102,99 @@ def read_sheets(path: Path) -> list[Sheet]:
             "not an xlsx workbook (the file does not start like one)",
             "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
         )
+    _check_package(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except SyntaxError as exc:  # xml.etree's ParseError: malformed XML in the workbook's parts
+        raise refuse(
+            path,
+            f"the workbook's XML is malformed ({exc})",
+            "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
+        ) from None
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise refuse(
             path,
             f"not a readable xlsx workbook ({type(exc).__name__}: {exc})",
             "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
         ) from None
+    title = ""
     try:
-        return [_read_sheet(path, ws) for ws in workbook.worksheets]
+        sheets = []
+        for ws in workbook.worksheets:
+            title = str(ws.title)
+            sheets.append(_read_sheet(path, ws))
+        return sheets
+    except SyntaxError as exc:  # xml.etree's ParseError, with its line and column
+        raise RecordInvalid(
+            [
+                Problem(
+                    str(path),
+                    f"the sheet's XML is malformed ({exc})",
+                    sheet=title,
+                    suggestion="open it in Excel or LibreOffice and save it again as .xlsx",
+                )
+            ]
+        ) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise refuse(path, f"the workbook is damaged ({type(exc).__name__}: {exc})") from None
     finally:
         workbook.close()
 
 
+def _check_package(path: Path) -> None:
+    """Refuse a workbook that unzips to too much, or whose XML declares a DTD.
+
+    Spreadsheet programs never write a DTD; one in a workbook is there to expand entities or
+    reach other files, so it is refused before any XML parser sees it.
+    """
+    try:
+        with zipfile.ZipFile(path) as package:
+            total = 0
+            for info in package.infolist():
+                total += info.file_size
+                if total > MAX_UNZIPPED_BYTES:
+                    raise refuse(
+                        path,
+                        f"the workbook unzips to more than {MAX_UNZIPPED_BYTES // 2**20} MB "
+                        f"(at part {info.filename}); a record of processing is far smaller",
+                        "remove images, embedded files or very long cells, and save again",
+                    )
+                if info.filename.endswith((".xml", ".rels")):
+                    with package.open(info) as part:
+                        prolog = part.read(_PROLOG_BYTES)
+                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                        raise refuse(
+                            path,
+                            f"part {info.filename} declares a DTD (<!DOCTYPE>), which "
+                            "spreadsheet programs never write; refused",
+                            "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
+                        )
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise refuse(
+            path,
+            f"not a readable xlsx workbook ({type(exc).__name__}: {exc})",
+            "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
+        ) from None
+
+
 def _read_sheet(path: Path, ws: Any) -> Sheet:
     rows: list[list[str]] = []
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        for column, value in enumerate(values[:MAX_COLUMNS]):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise RecordInvalid(
+                    [
+                        Problem(
+                            str(path),
+                            f"cell {get_column_letter(column + 1)}{number} holds "
+                            f"{len(value):,} characters; spreadsheet cells hold at most "
+                            f"{MAX_CELL_CHARS:,}",
+                            line=number,
+                            sheet=ws.title,
+                            suggestion="shorten the cell (long texts belong in a linked document)",
+                        )
+                    ]
+                )
         if number > MAX_ROWS:
             raise RecordInvalid(
                 [
