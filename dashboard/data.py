@@ -125,6 +125,8 @@ def store_of(source: Source) -> LockedStore:
         return _open_store(source.kind, source.db)
     except StoreError as exc:
         raise NotLoaded(str(exc)) from None
+    except ValueError as exc:  # the Neo4j driver's own check of NEO4J_URI
+        raise NotLoaded(f"the Neo4j settings are not valid ({exc}): check NEO4J_URI") from None
 
 
 def loaded(source: Source | None = None) -> Loaded:

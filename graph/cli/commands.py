@@ -103,6 +103,12 @@ def open_store(kind: str, db: Path | None) -> GraphStore:
         return open_graph_store(kind, db)
     except StoreError as exc:
         raise fail(str(exc)) from None
+    except ValueError as exc:  # the driver's own check of NEO4J_URI (e.g. 'Invalid IPv6 URL')
+        raise fail(
+            f"the Neo4j settings are not valid ({exc}): check NEO4J_URI, "
+            "e.g. neo4j://localhost:7687",
+            2,
+        ) from None
 
 
 def print_result(result: QueryResult, as_json: bool, title: str | None = None) -> None:
