@@ -79,13 +79,34 @@ def check_keys(node: yaml.MappingNode) -> None:
         seen[identity] = key_node
 
 
+def unreadable_value(node: yaml.Node, exc: Exception) -> YamlRefused:
+    """PyYAML's constructors raise plain Python errors for some bad values
+    (``!!timestamp 2024-01-01x`` gives AttributeError): located here instead."""
+    value = str(getattr(node, "value", ""))[:40]
+    kind = node.tag.rsplit(":", 1)[-1]
+    return YamlRefused(
+        f"'{value}' cannot be read as a {kind} ({type(exc).__name__})",
+        node.start_mark,
+        "remove the explicit '!!' tag or write the value in the usual form",
+    )
+
+
+_VALUE_ERRORS = (ValueError, TypeError, AttributeError, OverflowError, IndexError, KeyError)
+
+
 class StrictLoader(_Base):
-    """The fast (C) safe loader, refusing duplicate and complex keys."""
+    """The fast (C) safe loader, refusing duplicate and complex keys and locating bad values."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
         check_keys(node)
         result: dict[object, object] = super().construct_mapping(node, deep=deep)
         return result
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except _VALUE_ERRORS as exc:
+            raise unreadable_value(node, exc) from None
 
 
 _DEEP_HINT = re.compile(rf"(?:[\[{{][ \t]*){{{MAX_DEPTH // 2}}}|^[ \t-]{{{MAX_DEPTH}}}", re.M)
@@ -145,7 +166,10 @@ def compose_budgeted(node: yaml.Node, budget: list[int]) -> Any:
     if budget[1] < 0:
         raise AliasBomb("bytes")
     constructor = yaml.SafeLoader("")
-    return constructor.construct_object(node, deep=True)
+    try:
+        return constructor.construct_object(node, deep=True)
+    except _VALUE_ERRORS as exc:
+        raise unreadable_value(node, exc) from None
 
 
 def count_nodes(node: yaml.Node, seen: set[int]) -> int:

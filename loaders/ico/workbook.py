@@ -10,12 +10,15 @@ removed, so the rest of the importer never sees spreadsheet types.
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from graph.ropa.layout import H_P_CATEGORIES, H_PURPOSE, ICO_HEADINGS
@@ -33,6 +36,17 @@ MAX_CELL_CHARS = 32_767
 """Excel's own limit for one cell: a longer cell was not written by a spreadsheet program."""
 _PROLOG_BYTES = 64 * 1024
 MAX_ROWS = 100_000
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,  # a compression method zipfile does not know
+    RuntimeError,  # zipfile: "File … is encrypted, password required"
+)
+"""What a damaged or crafted zip raises while it is read (beyond openpyxl's own errors)."""
 MAX_COLUMNS = 300
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2/CFB: encrypted workbooks and legacy .xls
 ZIP_MAGIC = b"PK\x03\x04"
@@ -111,7 +125,7 @@ def read_sheets(path: Path) -> list[Sheet]:
             f"the workbook's XML is malformed ({exc})",
             "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
         ) from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, KeyError, *_DAMAGED) as exc:
         raise refuse(
             path,
             f"not a readable xlsx workbook ({type(exc).__name__}: {exc})",
@@ -135,7 +149,7 @@ def read_sheets(path: Path) -> list[Sheet]:
                 )
             ]
         ) from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (KeyError, *_DAMAGED) as exc:
         raise refuse(path, f"the workbook is damaged ({type(exc).__name__}: {exc})") from None
     finally:
         workbook.close()
@@ -169,7 +183,7 @@ def _check_package(path: Path) -> None:
                             "spreadsheet programs never write; refused",
                             "open it in Excel or LibreOffice and save as 'Excel Workbook (.xlsx)'",
                         )
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except _DAMAGED as exc:
         raise refuse(
             path,
             f"not a readable xlsx workbook ({type(exc).__name__}: {exc})",
