@@ -108,3 +108,12 @@ def test_console_refuses_all_three_bypasses(console_env: EmbeddedStore, tmp_path
     at.button[0].click().run()
     assert not at.exception and not at.error
     assert list(at.dataframe[0].value["id"]) == ["newsletter"]
+
+
+def test_console_says_when_the_row_cap_cut_the_result(console_env: EmbeddedStore) -> None:
+    at = _console()
+    at.text_area(key="console_cypher").input("UNWIND range(1, 20000) AS x RETURN x")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert len(at.dataframe[0].value) == 10_000
+    assert any("Only the first 10,000 rows" in w.value for w in at.warning)

@@ -27,8 +27,6 @@ TOKEN = "CANARY7f3a"
 
 
 def _fragments(root: Path) -> list[str]:
-    canary = root / "canary.csv"
-    out = root / "out"
     return [
         # comments, including the engine/lexer disagreement of issue 11
         "/* x */",
@@ -66,6 +64,15 @@ def _fragments(root: Path) -> list[str]:
         "WITH 1 AS x",
         "UNION",
         "CALL show_tables() RETURN *",
+        *_clauses(root),
+    ]
+
+
+def _clauses(root: Path) -> list[str]:
+    """The engine's file and admin clauses and store changes: none may get through."""
+    canary = root / "canary.csv"
+    out = root / "out"
+    return [
         # file access
         f"LOAD FROM '{canary}' (header=false) RETURN *",
         f'LOAD FROM "{canary}" RETURN *',
@@ -117,13 +124,45 @@ def _fingerprint(conn: Any) -> list[Any]:
     return rows
 
 
+READS = [
+    "RETURN 1",
+    "MATCH (a:Activity) RETURN a.id",
+    "MATCH (a:Activity) WHERE a.name <> '*/' RETURN a.name AS `x*/`",
+    "RETURN '/*' + \"*/\" AS s",
+    "RETURN 'it\\'s' AS t",
+    "UNWIND [1, 2] AS x RETURN x",
+    "CALL show_tables() RETURN *",
+    "MATCH (a:Activity)-[r]->(b) RETURN a, r, b LIMIT 3",
+]
+DECORATIONS = [" ", " ", " ", "\n", "\t", " /* c */ ", " /* '*/ ", " // c\n"]
+"""What goes between tokens: whitespace and comments ladybug ends where one expects. ('/* **/'
+and '/***/' are not among them: ladybug reads on past both, so they sit in the prefixes and the
+free mixtures, as in the issue's attack.)"""
+PREFIXES = ["", "", "", "RETURN 1 /* **/ '*/; ", "RETURN 1 /***/ '*/; ", "RETURN 1; ", "// x\n"]
+SUFFIXES = ["", "", " //'", ";", " // c"]
+
+
 def _pieces(root: Path) -> st.SearchStrategy[str]:
+    """Half structured (a real clause with comments between its tokens, wrapped in the issue's
+    prefixes), half free mixtures of fragments: many accepted reads, many near-miss attacks."""
     part = st.sampled_from(_fragments(root)) | st.text(alphabet="'\"`/*\\;\n -xRETUN1", max_size=3)
-    return st.lists(part, min_size=1, max_size=7).map(lambda parts: " ".join(parts))
+    free = st.lists(part, min_size=1, max_size=7).map(lambda parts: " ".join(parts))
+
+    @st.composite
+    def structured(draw: st.DrawFn) -> str:
+        base = draw(st.sampled_from(READS + _clauses(root)))
+        tokens = base.split(" ")
+        glue = draw(
+            st.lists(st.sampled_from(DECORATIONS), min_size=len(tokens), max_size=len(tokens))
+        )
+        body = "".join(t + g for t, g in zip(tokens, glue, strict=True))
+        return draw(st.sampled_from(PREFIXES)) + body + draw(st.sampled_from(SUFFIXES))
+
+    return st.one_of(structured(), structured(), structured(), free)
 
 
 @settings(
-    max_examples=120,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
