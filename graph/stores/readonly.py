@@ -133,32 +133,68 @@ catalog procedures. File readers (READ_CSV_*, READ_PARQUET, READ_NPY, READ_JSON,
 
 _PLAN_OPERATOR = re.compile(r"([A-Z][A-Z0-9_]*)\[\d+\]")
 _PLAN_FUNCTION = re.compile(r"Function:\s*([A-Za-z0-9_]+)")
+_PLAN_HEADING = re.compile(r"([A-Z][A-Z0-9_]*)\[\d+\]")
 _PLAN_HINT = (
     " Queries here may only read the graph: no files (LOAD FROM, COPY … TO), no changes, no "
     "extensions or database commands. Change the record's YAML and run 'ropagraph load' instead."
 )
 
 
+def plan_boxes(plan: str) -> list[tuple[str, str]]:
+    """(heading, first attribute line) of every operator box of an ``EXPLAIN`` text, by geometry.
+
+    Each box's top border ``┌…┐`` is drawn by the engine on a line of borders only; the next line
+    holds the heading, the one after a separator, then the first attribute (``Function: NAME``
+    for a table function). Reading them at the border's columns, not by searching the text, means
+    user text elsewhere in the plan can neither hide a heading nor pose as one.
+    """
+    lines = plan.splitlines()
+    boxes: list[tuple[str, str]] = []
+    for number, line in enumerate(lines):
+        start = line.find("┌")
+        while start >= 0:
+            end = line.find("┐", start)
+            if end < 0:
+                raise WriteRefused("refused: the engine's plan could not be read." + _PLAN_HINT)
+            heading, first = (
+                lines[row][start + 1 : end].strip(" │") if row < len(lines) else ""
+                for row in (number + 1, number + 3)
+            )
+            if not heading.startswith("┌") and heading != "Physical Plan":
+                boxes.append((heading, first))
+            start = line.find("┌", end)
+    return boxes
+
+
 def check_plan(plan: str) -> None:
     """Raise :class:`WriteRefused` unless every operator and table function of ``plan`` reads.
 
     ``plan`` is the text of ladybug's ``EXPLAIN``: one box per physical operator, headed
-    ``NAME[id]``, and ``Function: NAME`` in each table-function box. The user's own text (aliases,
-    strings) also appears in the boxes, but it can only *add* names, which are then refused: it
-    cannot remove the engine's own operator headings, so a write or a file access cannot hide.
+    ``NAME[id]``, with ``Function: NAME`` first in each table-function box (see
+    :func:`plan_boxes`). As a second check, any ``NAME[id]`` or ``Function: NAME`` anywhere in the
+    text must be allowed too: user text (aliases, strings) can only add such names, and so only
+    cause a refusal.
     """
-    operators = _PLAN_OPERATOR.findall(plan)
-    if not operators:
+    boxes = plan_boxes(plan)
+    if not boxes:
         raise WriteRefused("refused: the engine gave no plan for this query." + _PLAN_HINT)
-    for name in operators:
+    for heading, first in boxes:
+        match = _PLAN_HEADING.fullmatch(heading)
+        if match is None:
+            raise WriteRefused("refused: the engine's plan could not be read." + _PLAN_HINT)
+        if match.group(1) not in READ_OPERATORS:
+            raise WriteRefused(f"refused: the engine would run '{match.group(1)}'." + _PLAN_HINT)
+        if match.group(1) == "TABLE_FUNCTION_CALL":
+            function = _PLAN_FUNCTION.fullmatch(first)
+            if function is None or function.group(1).upper() not in READ_TABLE_FUNCTIONS:
+                name = function.group(1) if function else first
+                raise WriteRefused(f"refused: the engine would call '{name}'." + _PLAN_HINT)
+    for name in _PLAN_OPERATOR.findall(plan):
         if name not in READ_OPERATORS:
             raise WriteRefused(f"refused: the engine would run '{name}'." + _PLAN_HINT)
-    functions = _PLAN_FUNCTION.findall(plan)
-    for name in functions:
+    for name in _PLAN_FUNCTION.findall(plan):
         if name.upper() not in READ_TABLE_FUNCTIONS:
             raise WriteRefused(f"refused: the engine would call '{name}'." + _PLAN_HINT)
-    if operators.count("TABLE_FUNCTION_CALL") > len(functions):
-        raise WriteRefused("refused: a table function of this query could not be identified.")
 
 
 def _words(cypher: str) -> list[tuple[str, str]]:

@@ -85,7 +85,13 @@ def _answer(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-_PLAIN_ERRORS = ("Parser exception:", "Binder exception:", "Catalog exception:")
+_PLAIN_ERRORS = (
+    "Parser exception:",
+    "Binder exception:",
+    "Catalog exception:",
+    "Connection exception:",
+    "Connection Exception:",
+)
 """Planning errors shown to the user as the engine words them (they quote the query, not data).
 
 Any other error while planning (a "Copy exception" quoting a line of a file the binder sniffed,
@@ -98,6 +104,11 @@ def _planning_failed(message: str, guard: ModuleType) -> Exception:
     if "multiple statements" in message:
         return guard.WriteRefused(  # type: ignore[no-any-return]
             "refused: one statement at a time, please (no ';' between statements)."
+        )
+    if "read-only" in message or "read only" in message:
+        return guard.WriteRefused(  # type: ignore[no-any-return]
+            "refused: this would change the store, and queries here are read-only. "
+            "Change the record's YAML and run 'ropagraph load' instead."
         )
     if message.startswith(_PLAIN_ERRORS):
         return RuntimeError(message)
