@@ -39,6 +39,8 @@ DEFAULT_MEMORY_MB = 2048
 STARTUP_GRACE_S = 5.0
 """Time allowed on top of the query's limit for starting Python and opening the store."""
 _BUFFER_POOL = 256 * 2**20
+MAX_OUTPUT_BYTES = 256 * 2**20
+"""Largest answer the calling process accepts from a worker (rows are JSON text)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def _exchange(
     chunks: dict[int, list[bytes]] = {process.stdout.fileno(): [], process.stderr.fileno(): []}
     deadline = time.monotonic() + STARTUP_GRACE_S
     ready = False
+    received = 0
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         selector.register(process.stderr, selectors.EVENT_READ)
@@ -182,6 +185,12 @@ def _exchange(
                     selector.unregister(key.fileobj)
                     continue
                 chunks[key.fd].append(data)
+                received += len(data)
+                if received > MAX_OUTPUT_BYTES:
+                    raise StoreError(
+                        f"the result is larger than {MAX_OUTPUT_BYTES // 2**20} MB: lower --limit, "
+                        "return fewer or shorter columns, or aggregate"
+                    )
                 if not ready and key.fd == process.stdout.fileno() and b"\n" in data:
                     ready = True
                     deadline = time.monotonic() + limits.timeout_s

@@ -269,3 +269,14 @@ def test_a_console_query_does_not_wait_for_the_shared_lock(scratch_store: Embedd
         release.set()
         holder.join()
         shared.close()
+
+
+def test_an_answer_too_large_for_the_caller_is_refused(
+    scratch_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT_BYTES", 200_000)
+    with pytest.raises(StoreError, match="larger than"):
+        run_in_worker(
+            scratch_store.path,
+            "UNWIND range(1, 10000) AS x RETURN x, 'padding-padding-padding' AS p",
+        )
