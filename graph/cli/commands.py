@@ -401,10 +401,10 @@ app.add_typer(import_app, name="import")
 # Feature modules add their commands here. Each defines register(cli), where cli is this module
 # (app, export_app, import_app and the helpers above).
 def _register_feature_commands() -> None:
-    from graph.cli import dashboard, findings, generate, interop, neo4j, ropa
+    from graph.cli import dashboard, findings, generate, interop, neo4j, notice, ropa
 
     this = sys.modules[__name__]
-    for feature in (neo4j, dashboard, generate, ropa, findings, interop):
+    for feature in (neo4j, dashboard, generate, ropa, findings, interop, notice):
         feature.register(this)
 
 

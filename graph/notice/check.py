@@ -330,7 +330,7 @@ class _Checker:
                 else "complaint"
                 if right.id == "complaint"
                 else "rights",
-                f"{right.name} ({right.article}) — applies because {right.why}",
+                f"{right.name} ({right.article}) — {right.why}",
                 hit,
                 element=f"right:{right.id}",
                 ref=f"data/reference/notice_rights.yaml#{right.id}",

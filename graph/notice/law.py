@@ -77,18 +77,18 @@ def rights_for(record: Record) -> tuple[list[Right], list[LawfulBasisId]]:
         when = entry.extra("when", "always")
         listed = set(entry.extra("bases", []))
         if when == "direct_marketing":
-            applies, why = marketing, "the record has direct marketing"
+            applies, why = marketing, "applies because the record has direct marketing"
         elif when == "automated":
-            applies, why = automated, "the record has automated decision-making"
+            applies, why = automated, "applies because the record has automated decision-making"
         elif when == "consent":
             hits = [b for b in bases if b is LawfulBasisId.consent]
-            applies, why = bool(hits), "consent is relied on"
+            applies, why = bool(hits), "applies because consent is relied on"
         elif "all" in listed:
-            applies, why = True, "every notice"
+            applies, why = True, "applies to every notice"
         else:
             hits = [b for b in bases if b.value in listed]
             applies = bool(hits)
-            why = "relied-on basis: " + ", ".join(_basis_name(b) for b in hits)
+            why = "applies on the relied-on basis: " + ", ".join(_basis_name(b) for b in hits)
         if applies:
             found.append(
                 Right(
