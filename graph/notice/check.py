@@ -190,16 +190,14 @@ class _Checker:
             needles.append(Needle(str(entry.article), "article"))
         statement = f"the lawful basis for {activity.name}: {label}"
         if purpose is None:
-            self.add(
-                "lawful-basis",
-                statement,
-                None,
-                element=f"basis:{activity.id}:{claim.basis.value}",
-                ref=claim.ref,
-                missing="the purpose itself is not in the notice",
+            hit, where = None, ""
+            missing = "the purpose itself is not in the notice"
+        else:
+            hit, where = self.near(needles, purpose, ("basis",))
+            missing = (
+                f"the notice does not name {label} with this purpose (looked in the purpose's "
+                "paragraph and section and in any section on lawful bases)"
             )
-            return
-        hit, where = self.near(needles, purpose, ("basis",))
         self.add(
             "lawful-basis",
             statement,
@@ -207,8 +205,7 @@ class _Checker:
             element=f"basis:{activity.id}:{claim.basis.value}",
             ref=claim.ref,
             found=where,
-            missing=f"the notice does not name {label} with this purpose (looked in the "
-            "purpose's paragraph and section and in any section on lawful bases)",
+            missing=missing,
         )
         if claim.legitimate_interest:
             text = claim.legitimate_interest

@@ -31,7 +31,12 @@ SHORT_LINE_WORDS = 14
 
 _CITATIONS = re.compile(r"^(?:\s*Art\s+\d+[\w()]*\s*,?)+$")
 """A line of article numbers only (the generated notice's section citations) names nobody."""
-_SCC_FAMILY = {"eu_scc": {"eu_scc", "legacy_eu_scc", "uk_addendum"}}
+_FAMILY = {
+    "eu_scc": {"eu_scc", "legacy_eu_scc", "uk_addendum"},
+    "eu_us_dpf": {"eu_us_dpf", "uk_extension_dpf"},
+}
+"""A notice naming the general tool ("standard contractual clauses", "Data Privacy Framework")
+agrees with a record that states the specific one (the UK Addendum, the UK Extension)."""
 
 
 def topic_of(section: str) -> set[str]:
@@ -112,7 +117,7 @@ def _mechanisms(record: Record, m: Matcher, day: dt.date) -> list[DriftItem]:
         block, needle = hits[0]
         evidence = [m.evidence(b, n.method, n.text) for b, n in hits[:3]]
         status = law.mechanism_status(mechanism, home, day)
-        in_record = bool(_SCC_FAMILY.get(mechanism.value, {mechanism.value}) & relied)
+        in_record = bool(_FAMILY.get(mechanism.value, {mechanism.value}) & relied)
         record_says = (
             "the record relies on it too: update both"
             if in_record
