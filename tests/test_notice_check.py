@@ -125,7 +125,8 @@ def test_a_lawful_basis_the_record_does_not_rely_on() -> None:
 def test_a_purpose_missing_takes_its_basis_with_it() -> None:
     report = check(
         NOTICE.replace(
-            "- We check orders for fraud. Our legitimate interest: protecting our customers and our business from card fraud.\n",
+            "- We check orders for fraud. Our legitimate interest: protecting our customers and "
+            "our business from card fraud.\n",
             "",
         )
     )
@@ -225,7 +226,7 @@ def test_plain_text_numbered_headings_become_section_references() -> None:
 def test_unreadable_notices_get_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(NoticeReadError, match="no such file"):
         read_notice(tmp_path / "missing.txt")
-    with pytest.raises(NoticeReadError, match="cannot read a '.pdf' file"):
+    with pytest.raises(NoticeReadError, match=r"cannot read a '\.pdf' file"):
         read_notice_bytes(b"%PDF", "n.pdf")
     with pytest.raises(NoticeReadError, match="not a readable Word"):
         read_notice_bytes(b"not a zip", "n.docx")

@@ -5,7 +5,7 @@ A feature on the core model: it reads a :class:`graph.model.Record` and referenc
 store, the CLI or the dashboard.
 """
 
-from graph.notice.check import DriftItem, DriftReport, check_notice
+from graph.notice.check import check_notice
 from graph.notice.generate import build_notice
 from graph.notice.model import TO_COMPLETE, Notice, Section, Statement
 from graph.notice.read import NoticeReadError, NoticeText, read_notice, read_notice_bytes
@@ -16,6 +16,7 @@ from graph.notice.render import (
     notice_bytes,
     notice_format_for,
 )
+from graph.notice.report import DriftItem, DriftReport
 
 __all__ = [
     "NOTICE_FORMATS",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from graph.model import Activity, BasisClaim, Record, country_name
+from graph.model import Activity, BasisClaim, Record, Transfer, country_name
 from graph.notice import law
 from graph.notice.extras import extras, topic_blocks
 from graph.notice.match import (
@@ -247,19 +247,20 @@ class _Checker:
         name: str,
         rid: str,
         country: str | None,
-        t: object,
+        t: Transfer,
         anchor: Evidence | None,
         ref: str | None,
     ) -> None:
-        from graph.model import Transfer
-
-        assert isinstance(t, Transfer)
         home = self.record.controller.country
         if country is None:
             self.gaps.append(f"the record does not say where {name} is (its transfer)")
             return
         place = country_name(country)
-        hit, where = self.near(list(country_needles(country)), anchor, ("transfers", "recipients"))
+        if anchor is None:
+            hit, where = None, ""
+        else:
+            topics = ("transfers", "recipients")
+            hit, where = self.near(list(country_needles(country)), anchor, topics)
         self.add(
             "transfers",
             f"the transfer to {place} ({name})",
@@ -267,8 +268,12 @@ class _Checker:
             element=f"transfer:{rid}",
             ref=t.ref or ref,
             found=where,
-            missing=f"the notice does not name {place} near {name} or in a section on "
-            "sharing or transfers",
+            missing=(
+                f"the notice does not name {place} near {name} or in a section on sharing or "
+                "transfers"
+                if anchor is not None
+                else f"{name} is not in the notice, so neither is its transfer"
+            ),
         )
         status = law.mechanism_status(t.mechanism, home, self.as_of)
         entry = law.mechanism_entry(t.mechanism)
@@ -319,7 +324,7 @@ class _Checker:
     def rights(self) -> None:
         found, unknown = law.rights_for(self.record)
         for right in found:
-            needles = phrase_needles(right.aliases, "right alias") + [Needle(right.name, "right")]
+            needles = [*phrase_needles(right.aliases, "right alias"), Needle(right.name, "right")]
             hit = self.find(needles)
             self.add(
                 "withdraw-consent"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from graph.model import Record, TransferMechanismId, country_name
 from graph.notice import law
 from graph.notice.match import (
+    Evidence,
     Matcher,
     Needle,
     all_country_codes,
@@ -56,7 +57,7 @@ def _item(
     status: Status,
     item: str,
     statement: str,
-    evidence: list,
+    evidence: list[Evidence],
     explanation: str,
     element: str | None = None,
 ) -> DriftItem:

@@ -81,8 +81,8 @@ def rights_for(record: Record) -> tuple[list[Right], list[LawfulBasisId]]:
         elif when == "automated":
             applies, why = automated, "applies because the record has automated decision-making"
         elif when == "consent":
-            hits = [b for b in bases if b is LawfulBasisId.consent]
-            applies, why = bool(hits), "applies because consent is relied on"
+            applies = LawfulBasisId.consent in bases
+            why = "applies because consent is relied on"
         elif "all" in listed:
             applies, why = True, "applies to every notice"
         else:
