@@ -31,6 +31,7 @@ PAGES = (
     ("app_pages/recipients.py", "Recipients & sources"),
     ("app_pages/findings.py", "Findings"),
     ("app_pages/ropa.py", "ROPA"),
+    ("app_pages/notice.py", "Privacy notice"),
     ("app_pages/console.py", "Cypher console"),
     ("app_pages/upload.py", "Load a record"),
 )

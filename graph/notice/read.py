@@ -21,7 +21,7 @@ _NUMBERED = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+(\S.*?)\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~&])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~&$])")
 
 
 class NoticeReadError(ValueError):

@@ -30,7 +30,7 @@ NOTICE_MEDIA_TYPES = {
 }
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!$])")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
