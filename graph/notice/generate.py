@@ -92,7 +92,7 @@ def purposes(record: Record) -> Section:
         out.append(
             Statement(
                 label=activity.name,
-                text=f"We use your information for: {aims}.",
+                text=f"Purpose: {aims}.",
                 ref=activity.ref,
                 element=f"activity:{activity.id}",
                 bullet=True,
@@ -297,7 +297,7 @@ def build_notice(record: Record, generated: dt.date | None = None) -> Notice:
         recipients(record, recipient_ids),
         transfers(record, recipient_ids, day),
         retention(record, retention_ids),
-        rights(record, day),
+        rights(record),
         requirement(record),
         automated(record),
     ]

@@ -3,9 +3,7 @@ provided, and automated decisions (see :mod:`graph.notice.generate` for the rest
 
 from __future__ import annotations
 
-import datetime as dt
-
-from graph.model import ProcedureKind, Record, country_name
+from graph.model import Record, country_name
 from graph.notice import law
 from graph.notice.model import Section, Statement
 from graph.notice.wording import RIGHT_PROCEDURES, contact_sentence, gap, join, sentence
@@ -53,7 +51,7 @@ def retention(record: Record, used: set[str]) -> Section:
     )
 
 
-def rights(record: Record, on: dt.date) -> Section:
+def rights(record: Record) -> Section:
     procedures = {p.kind: p for p in record.procedures}
     found, unknown = law.rights_for(record)
     out = [
@@ -63,8 +61,10 @@ def rights(record: Record, on: dt.date) -> Section:
         )
     ]
     for right in found:
-        text = f"{right.article}."
-        procedure = procedures.get(RIGHT_PROCEDURES.get(right.id, ProcedureKind.complaint))
+        text = f"{right.says.rstrip('.')} ({right.article})"
+        hows: list[str] = []
+        kind = RIGHT_PROCEDURES.get(right.id)
+        procedure = procedures.get(kind) if kind is not None else None
         ref = f"data/reference/notice_rights.yaml#{right.id}"
         if right.id == "complaint":
             authority = law.authority(record.controller.country)
@@ -79,32 +79,27 @@ def rights(record: Record, on: dt.date) -> Section:
                 continue
             text = (
                 f"You can complain to {authority.name} ({authority.extra('website')}) if you "
-                f"are unhappy with how we use your information. {right.article}."
+                f"are unhappy with how we use your information ({right.article})"
             )
         elif right.id == "withdraw-consent":
             how = [
-                a.consent_withdrawal.mechanism
+                " ".join(a.consent_withdrawal.mechanism.split())
                 for a in law.notice_activities(record)
                 if a.consent_withdrawal is not None
             ]
-            text = "Where we rely on your consent, you can withdraw it at any time"
-            text += (
-                ": " + "; ".join(dict.fromkeys(" ".join(h.split()) for h in how)) + ". "
-                if how
-                else ". "
-            )
-            text += f"{right.article}."
-        elif right.id == "object-direct-marketing":
-            text = (
-                "You can object to direct marketing at any time, and we will then stop. "
-                f"{right.article}."
-            )
-        if procedure is not None and procedure.channel and right.id not in ("complaint",):
-            text += f" How: {procedure.channel}."
+            hows += how
+        if procedure is not None and procedure.channel:
+            hows.insert(0, procedure.channel)
             ref = procedure.ref or ref
+        if hows:
+            text += ". How: " + "; ".join(dict.fromkeys(h.rstrip(". ") for h in hows))
         out.append(
             Statement(
-                label=right.name, text=text, ref=ref, element=f"right:{right.id}", bullet=True
+                label=right.name,
+                text=sentence(text),
+                ref=ref,
+                element=f"right:{right.id}",
+                bullet=True,
             )
         )
     for basis in unknown:
@@ -124,7 +119,6 @@ def rights(record: Record, on: dt.date) -> Section:
                 ref=contact.ref,
             )
         )
-    del on
     return Section(
         id="rights",
         title="Your rights",

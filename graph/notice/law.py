@@ -55,6 +55,7 @@ class Right:
     id: str
     name: str
     article: str
+    says: str
     aliases: tuple[str, ...]
     why: str
     """Which bases (or which recorded fact) bring the right in, in words."""
@@ -95,6 +96,7 @@ def rights_for(record: Record) -> tuple[list[Right], list[LawfulBasisId]]:
                     id=entry.id,
                     name=str(entry.name),
                     article=str(entry.article),
+                    says=str(entry.extra("says", "")),
                     aliases=tuple(str(a) for a in entry.extra("aliases", [])),
                     why=why,
                 )

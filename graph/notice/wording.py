@@ -18,7 +18,6 @@ RIGHT_PROCEDURES = {
     "erasure": ProcedureKind.erasure,
     "restriction": ProcedureKind.restriction,
     "portability": ProcedureKind.portability,
-    "object": ProcedureKind.objection,
     "object-direct-marketing": ProcedureKind.objection,
     "withdraw-consent": ProcedureKind.consent_withdrawal,
     "complaint": ProcedureKind.complaint,
