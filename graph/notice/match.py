@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from collections import Counter
+from functools import cache, lru_cache
 
 import pycountry
 from pydantic import BaseModel, ConfigDict
@@ -92,6 +93,7 @@ QUOTE_MIN_WORDS = 4
 OVERLAP_MIN_WORDS = 3
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, curly quotes and apostrophes dropped, '&' as 'and', punctuation as spaces."""
     text = _URL_PATH.sub(r"\1", text.lower()).replace("&", " and ")
@@ -151,6 +153,7 @@ def quoted_needles(texts: Iterable[str | None]) -> list[Needle]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _exact(needle: str) -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z0-9])" + re.escape(needle) + r"(?![A-Za-z0-9])")
 
@@ -164,6 +167,20 @@ class Matcher:
         self.blocks = [b for b in notice.blocks if not b.draft]
         self.folded = {id(b): f" {fold(b.text)} " for b in self.blocks}
         self.words = {id(b): set(content_words(b.text)) for b in self.blocks}
+        # Whole-notice texts: a needle absent from the notice is ruled out with one search.
+        self.whole_folded = "\n".join(self.folded.values())
+        self.whole_raw = "\n".join(b.text for b in self.blocks)
+        self.postings: dict[str, list[Block]] = {}
+        for block in self.blocks:
+            for word in self.words[id(block)]:
+                self.postings.setdefault(word, []).append(block)
+
+    def anywhere(self, needle: Needle) -> bool:
+        """Whether the needle occurs anywhere in the notice (a fast test before the blocks)."""
+        if needle.exact_case:
+            return bool(_exact(needle.text).search(self.whole_raw))
+        folded = fold(needle.text)
+        return bool(folded) and f" {folded} " in self.whole_folded
 
     def evidence(self, block: Block, method: str, matched: str) -> Evidence:
         quote = block.text if len(block.text) <= 240 else self._around(block.text, matched)
@@ -195,6 +212,8 @@ class Matcher:
         quoted phrase, so the explanation is the most telling one."""
         pool = self.blocks if blocks is None else blocks
         for needle in needles:
+            if not self.anywhere(needle):
+                continue
             for block in pool:
                 if self.hit(block, needle):
                     return self.evidence(block, needle.method, needle.text)
@@ -210,7 +229,12 @@ class Matcher:
             if len(words) < OVERLAP_MIN_WORDS:
                 continue
             need = len(words) if len(words) < 5 else len(words) - 1
+            counts = Counter(id(b) for w in words for b in self.postings.get(w, ()))
+            if not counts or max(counts.values()) < need:
+                continue
             for block in pool:
+                if counts.get(id(block), 0) < need:
+                    continue
                 present = [w for w in words if w in self.words[id(block)]]
                 if len(present) >= need:
                     matched = f"{len(present)} of {len(words)} words: " + ", ".join(present)
@@ -221,7 +245,8 @@ class Matcher:
         self, needles: Sequence[Needle], blocks: Sequence[Block] | None = None
     ) -> list[tuple[Block, Needle]]:
         pool = self.blocks if blocks is None else blocks
-        return [(b, n) for b in pool for n in needles if self.hit(b, n)]
+        present = [n for n in needles if self.anywhere(n)]
+        return [(b, n) for b in pool for n in present if self.hit(b, n)]
 
 
 @cache
