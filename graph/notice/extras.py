@@ -150,19 +150,33 @@ def _mechanisms(record: Record, m: Matcher, day: dt.date) -> list[DriftItem]:
     return out
 
 
+def _record_phrases(record: Record) -> list[str]:
+    """The record's own wording a notice may repeat: names and purposes of what it records."""
+    phrases: list[str] = []
+    for activity in record.activities:
+        phrases += [activity.name, *activity.purposes]
+    for group in (record.recipients, record.sources, record.data_categories, record.systems):
+        phrases += [element.name for element in group]
+    return [f" {fold(p)} " for p in phrases if fold(p)]
+
+
 def _countries(record: Record, m: Matcher) -> list[DriftItem]:
     known = {record.controller.country}
     known |= {r.country for r in record.recipients if r.country}
     known |= {t.country for r in record.recipients for t in r.transfers if t.country}
     known |= {s.location for s in record.systems if s.location}
     pool = [b for b in m.blocks if topic_of(b.section) & {"recipients", "transfers"}]
+    phrases = _record_phrases(record)
     out = []
     for code in all_country_codes():
         if code in known:
             continue
-        hits = m.all_hits(country_needles(code), pool)
-        if hits:
-            block, needle = hits[0]
+        for block, needle in m.all_hits(country_needles(code), pool):
+            # "for the Ireland business" quoted from a recorded activity name is not a transfer
+            word = f" {fold(needle.text)} "
+            quoting = [p for p in phrases if word in p and p in m.folded[id(block)]]
+            if quoting:
+                continue
             out.append(
                 _item(
                     Status.extra,
@@ -175,6 +189,7 @@ def _countries(record: Record, m: Matcher) -> list[DriftItem]:
                     element=f"country:{code}",
                 )
             )
+            break
     return out
 
 

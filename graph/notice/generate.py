@@ -22,6 +22,7 @@ from graph.notice.wording import (
     gap,
     join,
     place_name,
+    ref_or,
     sentence,
     used_ids,
 )
@@ -33,7 +34,7 @@ def who_we_are(record: Record) -> Section:
         Statement(
             text=f"{c.name} is the controller of your personal information: we decide why and "
             f"how it is used. We are established in {place_name(c.country)}.",
-            ref=c.ref,
+            ref=ref_or(c.ref, "controller"),
             element=f"controller:{c.id}",
         )
     ]
@@ -45,7 +46,7 @@ def who_we_are(record: Record) -> Section:
         out.append(
             Statement(
                 text=f"Our representative is {r.name}" + (f", contact: {how}." if how else "."),
-                ref=r.ref,
+                ref=ref_or(r.ref, "controller.representative"),
             )
         )
     if c.dpo is not None:
@@ -56,7 +57,7 @@ def who_we_are(record: Record) -> Section:
             Statement(
                 text=f"Our Data Protection Officer (DPO): {d.name}{role}"
                 + (f"; you can contact them {how}." if how else "."),
-                ref=d.ref,
+                ref=ref_or(d.ref, "controller.dpo"),
                 element="dpo",
             )
         )
@@ -93,7 +94,7 @@ def purposes(record: Record) -> Section:
             Statement(
                 label=activity.name,
                 text=f"Purpose: {aims}.",
-                ref=activity.ref,
+                ref=ref_or(activity.ref, f"activities/{activity.id}"),
                 element=f"activity:{activity.id}",
                 bullet=True,
             )
@@ -102,7 +103,7 @@ def purposes(record: Record) -> Section:
             out.append(
                 Statement(
                     text=f"Our lawful basis for this: {law.basis_label(claim.basis)}.",
-                    ref=claim.ref or activity.ref,
+                    ref=ref_or(claim.ref or activity.ref, f"activities/{activity.id}"),
                     element=f"basis:{activity.id}:{claim.basis.value}",
                 )
             )
@@ -111,7 +112,7 @@ def purposes(record: Record) -> Section:
                     Statement(
                         text="The legitimate interest we pursue: "
                         + sentence(claim.legitimate_interest),
-                        ref=claim.ref or activity.ref,
+                        ref=ref_or(claim.ref or activity.ref, f"activities/{activity.id}"),
                         element=f"interest:{activity.id}",
                     )
                 )
@@ -153,7 +154,7 @@ def sources(record: Record, used: set[str]) -> Section:
             Statement(
                 label=source.name,
                 text=text.strip(),
-                ref=source.ref,
+                ref=ref_or(source.ref, f"sources/{source.id}"),
                 element=f"source:{source.id}",
                 bullet=True,
             )
@@ -167,7 +168,10 @@ def sources(record: Record, used: set[str]) -> Section:
             )
     if not out:
         out.append(
-            Statement(text="We collect your information only from you.", ref=record.record.ref)
+            Statement(
+                text="We collect your information only from you.",
+                ref=ref_or(record.record.ref, "record"),
+            )
         )
     return Section(
         id="sources",
@@ -189,7 +193,7 @@ def recipients(record: Record, used: set[str]) -> Section:
             Statement(
                 text="We share your personal information with these organisations or kinds of "
                 "organisation:",
-                ref=record.record.ref,
+                ref=ref_or(record.record.ref, "record"),
             )
         )
     for r in chosen:
@@ -197,7 +201,7 @@ def recipients(record: Record, used: set[str]) -> Section:
             Statement(
                 label=r.name,
                 text=_recipient_text(r, disclosures.get(r.id, [])),
-                ref=r.ref,
+                ref=ref_or(r.ref, f"recipients/{r.id}"),
                 element=f"recipient:{r.id}",
                 bullet=True,
             )
@@ -205,7 +209,8 @@ def recipients(record: Record, used: set[str]) -> Section:
     if not chosen:
         out.append(
             Statement(
-                text="We do not share your personal information with anyone.", ref=record.record.ref
+                text="We do not share your personal information with anyone.",
+                ref=ref_or(record.record.ref, "record"),
             )
         )
     return Section(
@@ -246,7 +251,12 @@ def transfers(record: Record, used: set[str], on: dt.date) -> Section | None:
             if status.valid and entry is not None:
                 text += f" The safeguard we rely on: {entry.name} ({entry.article})."
             out.append(
-                Statement(text=text, ref=t.ref or r.ref, element=f"transfer:{r.id}", bullet=True)
+                Statement(
+                    text=text,
+                    ref=ref_or(t.ref or r.ref, f"recipients/{r.id}"),
+                    element=f"transfer:{r.id}",
+                    bullet=True,
+                )
             )
             if not status.valid:
                 named = entry.name if entry is not None else t.mechanism.value
@@ -263,7 +273,7 @@ def transfers(record: Record, used: set[str], on: dt.date) -> Section | None:
             out.append(
                 Statement(
                     text=f"We send your information to {r.name} in {place_name(r.country)}.",
-                    ref=r.ref,
+                    ref=ref_or(r.ref, f"recipients/{r.id}"),
                     element=f"transfer:{r.id}",
                     bullet=True,
                 )

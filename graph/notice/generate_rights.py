@@ -6,7 +6,7 @@ from __future__ import annotations
 from graph.model import Record, country_name
 from graph.notice import law
 from graph.notice.model import Section, Statement
-from graph.notice.wording import RIGHT_PROCEDURES, contact_sentence, gap, join, sentence
+from graph.notice.wording import RIGHT_PROCEDURES, contact_sentence, gap, join, ref_or, sentence
 
 
 def retention(record: Record, used: set[str]) -> Section:
@@ -27,7 +27,7 @@ def retention(record: Record, used: set[str]) -> Section:
             Statement(
                 label=rule.name,
                 text=" ".join(said),
-                ref=rule.ref,
+                ref=ref_or(rule.ref, f"retention_rules/{rule.id}"),
                 element=f"retention:{rule.id}",
                 bullet=True,
             )
@@ -90,7 +90,7 @@ def rights(record: Record) -> Section:
             hows += how
         if procedure is not None and procedure.channel:
             hows.insert(0, procedure.channel)
-            ref = procedure.ref or ref
+            ref = ref_or(procedure.ref, f"procedures/{procedure.id}")
         if hows:
             text += ". How: " + "; ".join(dict.fromkeys(h.rstrip(". ") for h in hows))
         out.append(
@@ -152,7 +152,7 @@ def automated(record: Record) -> Section:
                 Statement(
                     label=activity.name,
                     text=sentence(activity.automated_decision_making),
-                    ref=activity.ref,
+                    ref=ref_or(activity.ref, f"activities/{activity.id}"),
                     element=f"automated:{activity.id}",
                     bullet=True,
                 )
@@ -170,7 +170,7 @@ def automated(record: Record) -> Section:
             Statement(
                 text="Our record of processing lists no decisions made about you solely by "
                 "automated means, including profiling.",
-                ref=record.record.ref,
+                ref=ref_or(record.record.ref, "record"),
             )
         )
     return Section(

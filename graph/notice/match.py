@@ -10,9 +10,9 @@ must all but one occur in one block. Every hit says which needle matched, how, a
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from collections import Counter
 from functools import cache, lru_cache
 
 import pycountry

@@ -91,7 +91,8 @@ def contact_sentence(record: Record) -> Statement | None:
     if not ways:
         return None
     return Statement(
-        text=f"You can contact us {join(ways)}.", ref=contact.ref or record.controller.ref
+        text=f"You can contact us {join(ways)}.",
+        ref=ref_or(contact.ref or record.controller.ref, "controller.contact"),
     )
 
 
@@ -102,3 +103,9 @@ def place_name(code: str) -> str:
     """'the United Kingdom', 'France': a country's name as it reads in a sentence."""
     name = country_name(code)
     return f"the {name}" if name.startswith(_THE) else name
+
+
+def ref_or(ref: str | None, where: str) -> str:
+    """The fact's ``ref``, or — when the record gives none — where in the record it is
+    ('record: recipients/google'), so every statement can be traced."""
+    return ref or f"record: {where}"
