@@ -103,6 +103,8 @@ def purposes(record: Record) -> Section:
             out.append(
                 Statement(
                     text=f"Our lawful basis for this: {law.basis_label(claim.basis)}.",
+                    bullet=True,
+                    level=1,
                     ref=ref_or(claim.ref or activity.ref, f"activities/{activity.id}"),
                     element=f"basis:{activity.id}:{claim.basis.value}",
                 )
@@ -112,6 +114,8 @@ def purposes(record: Record) -> Section:
                     Statement(
                         text="The legitimate interest we pursue: "
                         + sentence(claim.legitimate_interest),
+                        bullet=True,
+                        level=1,
                         ref=ref_or(claim.ref or activity.ref, f"activities/{activity.id}"),
                         element=f"interest:{activity.id}",
                     )

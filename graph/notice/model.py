@@ -27,6 +27,7 @@ class Statement(BaseModel):
         default=None, description="What it is about, e.g. 'recipient:google' (for tooling)."
     )
     bullet: bool = False
+    level: int = Field(default=0, ge=0, le=1, description="1: a sub-item of the item above.")
     gap: bool = Field(
         default=False,
         description="A drafting note: the record lacks what the law needs said here.",

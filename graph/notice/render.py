@@ -99,7 +99,8 @@ def render_docx(notice: Notice) -> bytes:
         run.italic = True
         run.font.size = Pt(8)
         for s in section.statements:
-            paragraph = doc.add_paragraph(style="List Bullet" if s.bullet else None)
+            style = ("List Bullet 2" if s.level else "List Bullet") if s.bullet else None
+            paragraph = doc.add_paragraph(style=style)
             if s.label:
                 paragraph.add_run(_clean(s.label) + (": " if s.text else "")).bold = True
             body = paragraph.add_run(_clean(s.text))
