@@ -239,3 +239,13 @@ def test_drafting_notes_are_listed_not_read_as_notice_text() -> None:
     report = check(text)
     assert drift(report) == []
     assert len(report.drafting_notes) == 1
+
+
+def test_a_repealed_law_the_notice_still_cites() -> None:
+    report = check(
+        NOTICE.replace(
+            "Acme Ltd is the controller.", "Acme Ltd complies with the Data Protection Act 1998."
+        )
+    )
+    assert drift(report) == [("outdated", "legislation:uk-dpa-1998")]
+    assert "no longer applies since 25 May 2018" in report.drift[0].explanation

@@ -215,6 +215,8 @@ def test_kynex_policy_drift_is_what_a_reviewer_would_report() -> None:
     report = check_json(KYNEX, KYNEX_POLICY)
     found = {(i["status"], i["element"]) for i in drift(report)}
     assert found == {
+        ("outdated", "legislation:uk-dpa-1998"),
+        ("outdated", "legislation:eu-directive-95-46"),
         ("outdated", "mechanism:privacy_shield"),
         ("missing", "right:rectification"),
         ("missing", "right:erasure"),
@@ -227,6 +229,10 @@ def test_kynex_policy_drift_is_what_a_reviewer_would_report() -> None:
     assert "EU-U.S Privacy Shield compliant" in shield["evidence"][0]["quote"]
     assert "no longer valid since 16 July 2020" in shield["explanation"]
     assert any("no lawful basis" in gap for gap in report["record_gaps"])
+    dpa = next(i for i in report["items"] if i["element"] == "legislation:uk-dpa-1998")
+    assert dpa["evidence"][0]["location"] == "§2 RELEVANT LEGISLATION, line 23"
+    assert "no longer applies since 25 May 2018" in dpa["explanation"]
+    assert "the record cites it too" in dpa["explanation"]
 
 
 @needs_policy

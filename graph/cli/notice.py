@@ -67,7 +67,8 @@ def print_report(cli: ModuleType, report: DriftReport, show_found: bool) -> None
         out.print()
         out.print(f"[{style}]{label.upper()}[/] — {escape(item.statement)}", highlight=False)
         ref = f" · ref: {escape(item.ref)}" if item.ref else ""
-        out.print(f"  [dim]{escape(item.articles)} ({escape(item.item)}){ref}[/]", highlight=False)
+        cited = f"{escape(item.articles)} " if item.articles else ""
+        out.print(f"  [dim]{cited}({escape(item.item)}){ref}[/]", highlight=False)
         for ev in item.evidence:
             out.print(
                 f'  notice: "{escape(ev.quote)}" [dim]({escape(ev.location)})[/]', highlight=False

@@ -26,6 +26,7 @@ from graph.notice.match import (
 )
 from graph.notice.read import Block
 from graph.notice.report import DriftItem, Status
+from graph.reference import long_date, reference
 
 SHORT_LINE_WORDS = 14
 """A line this short in a sharing section reads as a list of who receives data."""
@@ -217,9 +218,41 @@ def _bases(record: Record, m: Matcher) -> list[DriftItem]:
     return out
 
 
+def _legislation(record: Record, m: Matcher, day: dt.date) -> list[DriftItem]:
+    """Laws the notice cites that no longer apply (legislation.yaml: patterns, invalid_from)."""
+    cited = " ".join(
+        f" {fold(law_.name)} {fold(law_.id)} " for law_ in record.controller.legislation_cited
+    )
+    out = []
+    for entry in reference("legislation"):
+        if entry.invalid_from is None or day < entry.invalid_from:
+            continue
+        needles = [Needle(str(p), "legislation") for p in entry.extra("patterns", []) or []]
+        hits = m.all_hits(needles)
+        if not hits:
+            continue
+        block, needle = hits[0]
+        in_record = any(f" {fold(n.text)} " in cited for n in needles)
+        replaced = entry.extra("replaced_by")
+        out.append(
+            _item(
+                Status.outdated,
+                "law-cited",
+                f"the notice cites {entry.name}",
+                [m.evidence(block, needle.method, needle.text)],
+                f"{entry.name} no longer applies since {long_date(entry.invalid_from)}"
+                + (f" (replaced by {replaced})" if replaced else "")
+                + ("; the record cites it too" if in_record else ""),
+                element=f"legislation:{entry.id}",
+            )
+        )
+    return out
+
+
 def extras(record: Record, m: Matcher, day: dt.date) -> list[DriftItem]:
     return (
-        _recipient_lines(record, m)
+        _legislation(record, m, day)
+        + _recipient_lines(record, m)
         + _mechanisms(record, m, day)
         + _countries(record, m)
         + _bases(record, m)
