@@ -249,3 +249,10 @@ def test_a_repealed_law_the_notice_still_cites() -> None:
     )
     assert drift(report) == [("outdated", "legislation:uk-dpa-1998")]
     assert "no longer applies since 25 May 2018" in report.drift[0].explanation
+
+
+def test_a_lone_capitalised_name_in_plain_text_is_not_a_heading() -> None:
+    text = "9.0 WHO WE SHARE IT WITH\n\nHMRC\n\nParcelCo\n"
+    blocks = read_notice_bytes(text.encode(), "n.txt").blocks
+    assert [b.heading for b in blocks] == [True, False, False]
+    assert blocks[-1].section.startswith("§9 ")

@@ -405,11 +405,13 @@ class _Checker:
                 element=f"automated:{activity.id}",
                 ref=activity.ref,
             )
-        if self.record.activities:
-            self.gaps.append(
-                "the record cannot say whether providing data is a statutory or "
-                "contractual requirement (Art 13(2)(e)): check the notice by hand"
-            )
+
+    def requirement(self) -> None:
+        """Art 13(2)(e) is not in the record model: say it is unchecked rather than pass it."""
+        self.gaps.append(
+            "the record cannot say whether providing data is a statutory or contractual "
+            "requirement (Art 13(2)(e)): check the notice by hand"
+        )
 
 
 def check_notice(record: Record, notice: NoticeText, as_of: dt.date | None = None) -> DriftReport:
@@ -424,6 +426,7 @@ def check_notice(record: Record, notice: NoticeText, as_of: dt.date | None = Non
     checker.retention()
     checker.rights()
     checker.automated()
+    checker.requirement()
     more = extras(record, checker.m, day)
     drafts = [
         checker.m.evidence(b, "drafting note", "To complete") for b in notice.blocks if b.draft

@@ -81,7 +81,8 @@ def _text_heading(line: str) -> tuple[str | None, str] | None:
     if numbered:
         return numbered.group(1), numbered.group(2)
     letters = [c for c in stripped if c.isalpha()]
-    if len(letters) >= 4 and all(c.isupper() for c in letters):
+    # two words at least: a lone "HMRC" or "CICAS" in a list is a name, not a heading
+    if len(stripped.split()) >= 2 and len(letters) >= 4 and all(c.isupper() for c in letters):
         return None, stripped
     return None
 
