@@ -26,6 +26,8 @@ from graph.notice.read import Block, NoticeText
 from graph.notice.report import DriftItem, DriftReport, Status
 from graph.notice.wording import DIRECT_SOURCES, used_ids
 
+TOPIC_WORDS = {"basis": "lawful bases", "recipients": "sharing", "transfers": "transfers"}
+
 
 class _Checker:
     def __init__(self, record: Record, notice: NoticeText, as_of: dt.date) -> None:
@@ -98,7 +100,8 @@ class _Checker:
             if hit is not None:
                 return (
                     hit,
-                    f"in the notice's section on {topic} (not tied to this item line by line)",
+                    f"in the notice's section on {TOPIC_WORDS.get(topic, topic)} (not tied to this "
+                    "item line by line)",
                 )
         return None, ""
 
