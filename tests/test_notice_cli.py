@@ -269,3 +269,27 @@ def test_kynex_record_with_a_new_recipient_reports_it_not_in_the_notice(tmp_path
     )
     assert "NOT IN THE NOTICE — the transfer to United States (Zendesk)" in flat
     assert "Zendesk is not in the notice, so neither is its transfer" in flat
+
+
+def test_a_basis_the_rights_table_lacks_is_a_drafting_note_not_a_guess(tmp_path: Path) -> None:
+    data = yaml.safe_load(ACME.read_text())
+    data["activities"][2]["lawful_bases"] = [{"basis": "recognised_legitimate_interest"}]
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data))
+    notice = build_notice(load_record(path), None)
+    assert any("Recognised legitimate interest" in s.text for s in notice.gaps)
+
+
+def test_a_processor_only_record_gets_a_notice_without_its_customers_processing(
+    tmp_path: Path,
+) -> None:
+    data = yaml.safe_load(ACME.read_text())
+    for activity in data["activities"]:
+        activity["role"] = "processor"
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data))
+    notice = build_notice(load_record(path), None)
+    sections = {s.id: s for s in notice.sections}
+    assert [s.gap for s in sections["purposes"].statements] == [True]
+    assert "ParcelCo" not in notice_bytes(notice, "md").decode()
+    assert [s.element for s in sections["rights"].statements if s.element] == ["right:complaint"]

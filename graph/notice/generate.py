@@ -132,6 +132,14 @@ def purposes(record: Record) -> Section:
             out.append(
                 gap("lawful-basis", f'the record states no lawful basis for "{activity.name}".')
             )
+    if not out:
+        out.append(
+            gap(
+                "purposes",
+                "the record has no activity where we are the controller; a notice for the "
+                "processing we do as a processor is our customers' to give.",
+            )
+        )
     return Section(
         id="purposes",
         title="What we use your information for, and our lawful basis",
