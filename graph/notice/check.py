@@ -84,15 +84,14 @@ class _Checker:
         self, needles: list[Needle], anchor: Evidence | None, topics: Sequence[str]
     ) -> tuple[Evidence | None, str]:
         """Needles in the anchor's block, else its section, else a section on ``topics``."""
-        blocks = self.m.blocks
         if anchor is not None:
-            same = [b for b in blocks if b.line == anchor.line]
+            same = self.m.by_line.get(anchor.line, [])
             hit = self.m.find(needles, same)
             if hit is not None:
                 return hit, "in the same paragraph"
             section = next((b.section for b in same), None)
             if section:
-                hit = self.m.find(needles, [b for b in blocks if b.section == section])
+                hit = self.m.find(needles, self.m.by_section.get(section, []))
                 if hit is not None:
                     return hit, "in the same section"
         for topic in topics:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from graph.model import Record, TransferMechanismId, country_name
 from graph.notice import law
@@ -41,13 +42,16 @@ _FAMILY = {
 agrees with a record that states the specific one (the UK Addendum, the UK Extension)."""
 
 
-def topic_of(section: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def topic_of(section: str) -> frozenset[str]:
     folded = f" {fold(section)} "
-    return {
-        str(e.extra("topic"))
-        for e in law.aliases("topic")
-        if any(f" {fold(str(a))} " in folded for a in e.extra("aliases", []))
-    }
+    return frozenset(
+        {
+            str(e.extra("topic"))
+            for e in law.aliases("topic")
+            if any(f" {fold(str(a))} " in folded for a in e.extra("aliases", []))
+        }
+    )
 
 
 def topic_blocks(blocks: Sequence[Block], topic: str) -> list[Block]:

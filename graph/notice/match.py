@@ -170,6 +170,12 @@ class Matcher:
         # Whole-notice texts: a needle absent from the notice is ruled out with one search.
         self.whole_folded = "\n".join(self.folded.values())
         self.whole_raw = "\n".join(b.text for b in self.blocks)
+        self._anywhere: dict[tuple[str, bool], bool] = {}
+        self.by_line: dict[int, list[Block]] = {}
+        self.by_section: dict[str, list[Block]] = {}
+        for block in self.blocks:
+            self.by_line.setdefault(block.line, []).append(block)
+            self.by_section.setdefault(block.section, []).append(block)
         self.postings: dict[str, list[Block]] = {}
         for block in self.blocks:
             for word in self.words[id(block)]:
@@ -177,6 +183,12 @@ class Matcher:
 
     def anywhere(self, needle: Needle) -> bool:
         """Whether the needle occurs anywhere in the notice (a fast test before the blocks)."""
+        key = (needle.text, needle.exact_case)
+        if key not in self._anywhere:
+            self._anywhere[key] = self._search_whole(needle)
+        return self._anywhere[key]
+
+    def _search_whole(self, needle: Needle) -> bool:
         if needle.exact_case:
             return bool(_exact(needle.text).search(self.whole_raw))
         folded = fold(needle.text)

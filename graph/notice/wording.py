@@ -55,7 +55,8 @@ def join(values: Iterable[str]) -> str:
 def used_ids(record: Record) -> tuple[set[str], set[str], set[str]]:
     """Recipient, source and retention ids the notice covers: all but processor-only ones."""
     ours = law.notice_activities(record)
-    theirs = [a for a in record.activities if a not in ours]
+    mine_ids = {a.id for a in ours}
+    theirs = [a for a in record.activities if a.id not in mine_ids]
 
     def split(get: str) -> set[str]:
         mine = {x for a in ours for x in _ids(a, get)}
