@@ -293,3 +293,18 @@ def test_a_processor_only_record_gets_a_notice_without_its_customers_processing(
     assert [s.gap for s in sections["purposes"].statements] == [True]
     assert "ParcelCo" not in notice_bytes(notice, "md").decode()
     assert [s.element for s in sections["rights"].statements if s.element] == ["right:complaint"]
+
+
+@needs_policy
+def test_kynex_matches_say_when_they_are_in_the_section_the_ref_cites(tmp_path: Path) -> None:
+    assert KYNEX_POLICY is not None
+    report = check_json(KYNEX, KYNEX_POLICY)  # the file is kynex-privacy-policy.txt
+    items = {i["element"]: i for i in report["items"]}
+    assert items["recipient:hmrc"]["explanation"].endswith(
+        "a section the record's ref cites (kynex-privacy-policy §9)"
+    )
+    renamed = tmp_path / "published.txt"
+    renamed.write_text(KYNEX_POLICY.read_text(encoding="utf-8"), encoding="utf-8")
+    other = {i["element"]: i for i in check_json(KYNEX, renamed)["items"]}
+    assert "ref cites" not in other["recipient:hmrc"]["explanation"]
+    assert other["recipient:hmrc"]["status"] == "found"

@@ -9,7 +9,9 @@ mechanism names and quoted phrases, never a score without a reason.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from graph.model import Activity, BasisClaim, Record, Transfer, country_name
 from graph.notice import law
@@ -19,6 +21,7 @@ from graph.notice.match import (
     Matcher,
     Needle,
     country_needles,
+    fold,
     phrase_needles,
     quoted_needles,
 )
@@ -37,6 +40,8 @@ class _Checker:
         self.items: list[DriftItem] = []
         self.gaps: list[str] = []
         self.recipient_ids, self.source_ids, self.retention_ids = used_ids(record)
+        self.doc = fold(Path(notice.name).stem)
+        self._ref_blocks: dict[str, list[Block]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -54,6 +59,8 @@ class _Checker:
         if evidence is not None:
             how = f'{evidence.method} "{evidence.matched}"'
             explanation = f"found by {how} at {evidence.location}" + (f"; {found}" if found else "")
+            if any(b.line == evidence.line for b in self.ref_blocks(ref)):
+                explanation += f"; a section the record's ref cites ({ref})"
             status = Status.found
         else:
             explanation = missing or "no name, alias or quoted phrase of it occurs in the notice"
@@ -72,13 +79,32 @@ class _Checker:
         )
 
     def find(
-        self, needles: list[Needle], words: Sequence[str | None] = (), prefer: Sequence[Block] = ()
+        self,
+        needles: list[Needle],
+        words: Sequence[str | None] = (),
+        prefer: Sequence[Block] = (),
+        ref: str | None = None,
     ) -> Evidence | None:
-        if prefer:
-            hit = self.m.find(needles, prefer) or self.m.find_words(words, prefer)
-            if hit is not None:
-                return hit
+        """Look first in the sections the record's ``ref`` cites (when the notice is that
+        document), then in ``prefer``, then anywhere."""
+        for pool in (self.ref_blocks(ref), prefer):
+            if pool:
+                hit = self.m.find(needles, pool) or self.m.find_words(words, pool)
+                if hit is not None:
+                    return hit
         return self.m.find(needles) or self.m.find_words(words)
+
+    def ref_blocks(self, ref: str | None) -> list[Block]:
+        """Blocks of the sections a ref cites ('kynex-privacy-policy §8, §9'), if the ref names
+        this notice (its file name) as its document."""
+        if not ref or not self.doc or not fold(ref).startswith(self.doc):
+            return []
+        if ref not in self._ref_blocks:
+            numbers = re.findall(r"§\s*(\d+(?:\.\d+)*)", ref)
+            self._ref_blocks[ref] = [
+                b for b in self.m.blocks if any(b.section.startswith(f"§{n} ") for n in numbers)
+            ]
+        return self._ref_blocks[ref]
 
     def near(
         self, needles: list[Needle], anchor: Evidence | None, topics: Sequence[str]
@@ -164,6 +190,7 @@ class _Checker:
                 + quoted_needles([activity.description, *activity.purposes])
                 + phrase_needles([activity.description], "description"),
                 [*activity.purposes, activity.name, activity.description],
+                ref=activity.ref,
             )
             self.add(
                 "purposes",
@@ -211,7 +238,9 @@ class _Checker:
         )
         if claim.legitimate_interest:
             text = claim.legitimate_interest
-            hit = self.find(quoted_needles([text]) + phrase_needles([text], "interest"), [text])
+            hit = self.find(
+                quoted_needles([text]) + phrase_needles([text], "interest"), [text], ref=claim.ref
+            )
             self.add(
                 "legitimate-interests",
                 f"the legitimate interest pursued for {activity.name}",
@@ -231,6 +260,7 @@ class _Checker:
                 phrase_needles([r.name], "name") + quoted_needles([r.description]),
                 [r.name],
                 prefer=shared,
+                ref=r.ref,
             )
             self.add(
                 "recipients",
@@ -313,6 +343,7 @@ class _Checker:
                 + quoted_needles([rule.criteria])
                 + phrase_needles([rule.criteria, rule.name], "criteria"),
                 [rule.criteria, rule.name],
+                ref=rule.ref,
             )
             del texts
             self.add(
@@ -357,6 +388,7 @@ class _Checker:
                 + quoted_needles([source.description])
                 + phrase_needles([source.description], "description"),
                 [source.name, source.description],
+                ref=source.ref,
             )
             self.add(
                 "sources",
@@ -375,7 +407,7 @@ class _Checker:
                 + quoted_needles([cat.description])
                 + phrase_needles([cat.description], "description")
             )
-            hit = self.find(needles, [cat.name, cat.description])
+            hit = self.find(needles, [cat.name, cat.description], ref=cat.ref)
             if hit is None and len(cat.examples) >= 2:
                 hit = self.m.find_words([" ".join(cat.examples)])
             self.add(
