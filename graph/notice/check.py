@@ -85,9 +85,13 @@ class _Checker:
         prefer: Sequence[Block] = (),
         ref: str | None = None,
     ) -> Evidence | None:
-        """Look first in the sections the record's ``ref`` cites (when the notice is that
-        document), then in ``prefer``, then anywhere."""
-        for pool in (self.ref_blocks(ref), prefer):
+        """Look first in the cited sections that are also preferred, then in the sections the
+        record's ``ref`` cites (when the notice is that document), then in ``prefer``, then
+        anywhere."""
+        cited = self.ref_blocks(ref)
+        preferred = {id(b) for b in prefer}
+        both = [b for b in cited if id(b) in preferred]
+        for pool in (both, cited, prefer):
             if pool:
                 hit = self.m.find(needles, pool) or self.m.find_words(words, pool)
                 if hit is not None:
