@@ -4,6 +4,7 @@ recipient, and the generated notice fed back (no drift)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -308,3 +309,53 @@ def test_kynex_matches_say_when_they_are_in_the_section_the_ref_cites(tmp_path: 
     other = {i["element"]: i for i in check_json(KYNEX, renamed)["items"]}
     assert "ref cites" not in other["recipient:hmrc"]["explanation"]
     assert other["recipient:hmrc"]["status"] == "found"
+
+
+def test_an_eu_controllers_notice_never_cites_the_uk_gdpr(tmp_path: Path) -> None:
+    data = yaml.safe_load(ACME.read_text())
+    data["controller"]["country"] = "FR"
+    data["recipients"][1]["transfers"] = [{"mechanism": "eu_scc"}]
+    data["recipients"].append(
+        {
+            "id": "ind",
+            "name": "Ind Ltd",
+            "kind": "processor",
+            "country": "CH",
+            "transfers": [{"mechanism": "adequacy"}],
+        }
+    )
+    data["activities"][0]["recipients"].append("ind")
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data))
+    text = notice_bytes(build_notice(load_record(path), dt.date(2026, 12, 1)), "md").decode()
+    assert "UK GDPR" not in text and "Information Commissioner" not in text
+    assert "EU Standard Contractual Clauses (Decision 2021/914) (GDPR Art 46(2)(c))" in text
+    assert "Sending your information outside the European Economic Area" in text
+
+
+@pytest.mark.parametrize(
+    ("country", "transfer", "claim", "note"),
+    [
+        # adequacy the UK does not grant India: never claimed, a drafting note instead
+        ("IN", {"mechanism": "adequacy"}, False, "no adequacy covers India"),
+        # adequacy for Canada is partial (PIPEDA): claimed, with the scope to confirm
+        ("CA", {"mechanism": "adequacy"}, True, "adequacy for Canada is partial"),
+        # the UK Extension reaches only the United States
+        ("IN", {"mechanism": "uk_extension_dpf", "certified": True}, False, "does not cover India"),
+        # a certification framework without the recipient's certification recorded
+        ("US", {"mechanism": "uk_extension_dpf"}, True, "does not confirm the recipient's"),
+    ],
+)
+def test_a_safeguard_is_claimed_only_where_it_reaches(
+    tmp_path: Path, country: str, transfer: dict, claim: bool, note: str
+) -> None:
+    data = yaml.safe_load(ACME.read_text())
+    data["recipients"][1]["country"] = country
+    data["recipients"][1]["transfers"] = [transfer]
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data))
+    notice = build_notice(load_record(path), dt.date(2026, 12, 1))
+    transfers = next(s for s in notice.sections if s.id == "transfers")
+    claims = [s.text for s in transfers.statements if not s.gap]
+    assert any("The safeguard we rely on" in t for t in claims) is claim
+    assert any(note in s.text for s in transfers.statements if s.gap), transfers.statements

@@ -311,7 +311,9 @@ class _Checker:
                 else f"{name} is not in the notice, so neither is its transfer"
             ),
         )
-        status = law.mechanism_status(t.mechanism, home, self.as_of)
+        status, _caveat = law.destination_status(
+            t.mechanism, home, country, t.certified, self.as_of
+        )
         entry = law.mechanism_entry(t.mechanism)
         named = entry.name if entry is not None else t.mechanism.value
         if not status.valid:

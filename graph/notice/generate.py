@@ -257,11 +257,14 @@ def transfers(record: Record, used: set[str], on: dt.date) -> Section | None:
         for t in r.transfers:
             country = t.country or r.country
             place = place_name(country) if country else "a country the record does not name"
-            status = law.mechanism_status(t.mechanism, home, on)
+            status, caveat = law.destination_status(t.mechanism, home, country, t.certified, on)
             entry = law.mechanism_entry(t.mechanism)
             text = f"We send your information to {r.name} in {place}."
             if status.valid and entry is not None:
-                text += f" The safeguard we rely on: {entry.name} ({entry.article})."
+                cited = law.article_for(entry, home, on)
+                text += f" The safeguard we rely on: {entry.name}" + (
+                    f" ({cited})." if cited else "."
+                )
             out.append(
                 Statement(
                     text=text,
@@ -279,6 +282,8 @@ def transfers(record: Record, used: set[str], on: dt.date) -> Section | None:
                         f"{status.reason}; record the safeguard now relied on.",
                     )
                 )
+            if caveat:
+                out.append(gap("transfers", f"{caveat}; confirm it covers {r.name}."))
             if country is None:
                 out.append(gap("transfers", f"the record does not say where {r.name} is."))
         if not r.transfers and r.country and r.country not in area:

@@ -12,7 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph.model import Activity, ActivityRole, LawfulBasisId, Record, TransferMechanismId
+from graph.model import (
+    Activity,
+    ActivityRole,
+    LawfulBasisId,
+    Record,
+    TransferMechanismId,
+    country_name,
+)
 from graph.reference import ReferenceEntry, entries_in_force, long_date, reference, reference_by_id
 
 
@@ -163,6 +170,75 @@ def mechanism_status(mechanism: TransferMechanismId, country: str, on: dt.date) 
             False, f"no longer valid since {long_date(invalid_from)}" + (f" ({by})" if by else "")
         )
     return MechanismStatus(True, "")
+
+
+def article_for(entry: ReferenceEntry, country: str, on: dt.date) -> str | None:
+    """The entry's article citation if it is written for the controller's regime, else None.
+
+    transfer_mechanisms.yaml cites some tools by their UK GDPR article; an EU controller's
+    notice must not cite the UK GDPR, and we do not rewrite citations in code.
+    """
+    if not entry.article:
+        return None
+    prefix = None
+    for jurisdiction in entries_in_force("jurisdictions", on):
+        if country in jurisdiction.extra("countries", []):
+            prefix = str(jurisdiction.extra("article_prefix"))
+    article = str(entry.article)
+    labels = {"UK GDPR", "GDPR"}
+    stated = next(
+        (label for label in sorted(labels, key=len, reverse=True) if article.startswith(label)),
+        None,
+    )
+    if stated is not None and stated != prefix:
+        return None
+    return article
+
+
+def destination_status(
+    mechanism: TransferMechanismId,
+    home: str,
+    destination: str | None,
+    certified: bool | None,
+    on: dt.date,
+) -> tuple[MechanismStatus, str | None]:
+    """The tool's status for this transfer, and a caveat a notice writer must check.
+
+    On top of :func:`mechanism_status`: adequacy must cover the destination on the date (the
+    regime's adequacy list), a tool limited to some countries must reach this one, and a
+    certification framework needs the recipient's certification recorded.
+    """
+    status = mechanism_status(mechanism, home, on)
+    if not status.valid or destination is None:
+        return status, None
+    entry = mechanism_entry(mechanism)
+    assert entry is not None  # mechanism_status returned valid
+    name = country_name(destination)
+    if mechanism is TransferMechanismId.adequacy:
+        found = _adequacy(home, destination, on)
+        if found is None:
+            return MechanismStatus(False, f"no adequacy covers {name} on {long_date(on)}"), None
+        if found.extra("scope") == "partial":
+            return status, f"adequacy for {name} is partial: {found.extra('scope_note')}"
+        return status, None
+    countries = entry.extra("countries") or []
+    if countries and destination not in countries:
+        return MechanismStatus(False, f"{entry.name} does not cover {name}"), None
+    if entry.extra("requires_certification") and certified is not True:
+        return (
+            status,
+            f"the record does not confirm the recipient's certification under {entry.name}",
+        )
+    return status, None
+
+
+def _adequacy(home: str, destination: str, on: dt.date) -> ReferenceEntry | None:
+    for jurisdiction in entries_in_force("jurisdictions", on):
+        if home in jurisdiction.extra("countries", []):
+            for entry in reference(str(jurisdiction.extra("adequacy_list"))):
+                if entry.extra("country") == destination and entry.in_force(on):
+                    return entry
+    return None
 
 
 def authority(country: str) -> ReferenceEntry | None:
