@@ -4,6 +4,7 @@ is uploaded, the drift between the two side by side (graph/notice/)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -53,7 +54,9 @@ def _notice(record: Record, day: dt.date) -> None:
             "needs the notice to say: complete them before publishing."
         )
     with st.container(height=720, border=True):
-        st.markdown(notice_bytes(notice, "md").decode("utf-8"))
+        # the notice's own headings one level under the page's (display only)
+        text = notice_bytes(notice, "md").decode("utf-8")
+        st.markdown(re.sub(r"^(#{1,4}) ", r"##\1 ", text, flags=re.M))
 
 
 def _report(report: DriftReport) -> None:
