@@ -256,3 +256,15 @@ def test_a_lone_capitalised_name_in_plain_text_is_not_a_heading() -> None:
     blocks = read_notice_bytes(text.encode(), "n.txt").blocks
     assert [b.heading for b in blocks] == [True, False, False]
     assert blocks[-1].section.startswith("§9 ")
+
+
+def test_a_complaint_to_us_is_not_the_right_to_complain_to_the_regulator() -> None:
+    text = NOTICE.replace(
+        "You have the right to complain to the Information Commissioner's Office (ICO).",
+        "You can make a complaint to our customer services team.",
+    )
+    report = check(text)
+    assert drift(report) == [("missing", "right:complaint")]
+    assert "names no supervisory authority there" in report.drift[0].explanation
+    found = next(i for i in check().items if i.element == "right:complaint")
+    assert 'names the regulator ("information commissioner' in found.explanation

@@ -364,7 +364,11 @@ class _Checker:
         found, unknown = law.rights_for(self.record)
         for right in found:
             needles = [*phrase_needles(right.aliases, "right alias"), Needle(right.name, "right")]
+            missing = f"the notice does not state it (looked for: {', '.join(right.aliases)})"
             hit = self.find(needles)
+            found_note = ""
+            if right.id == "complaint" and hit is not None:
+                hit, found_note, missing = self.complaint(needles, missing)
             self.add(
                 "withdraw-consent"
                 if right.id == "withdraw-consent"
@@ -375,13 +379,36 @@ class _Checker:
                 hit,
                 element=f"right:{right.id}",
                 ref=f"data/reference/notice_rights.yaml#{right.id}",
-                missing=f"the notice does not state it (looked for: {', '.join(right.aliases)})",
+                found=found_note,
+                missing=missing,
             )
         for basis in unknown:
             self.gaps.append(
                 f"the reference data does not say which rights apply on the basis "
                 f"{law.basis_label(basis)}: not checked"
             )
+
+    def complaint(self, needles: list[Needle], missing: str) -> tuple[Evidence | None, str, str]:
+        """A complaint counts only to the regulator: "complain to us" is not Art 13(2)(d)."""
+        authorities = [
+            Needle(str(a), "authority", exact)
+            for e in law.aliases("authority")
+            for exact, group in ((False, "aliases"), (True, "exact_case"))
+            for a in e.extra(group, []) or []
+        ]
+        mentions = self.m.all_hits(needles)
+        for block, _needle in mentions:
+            named = self.m.find(authorities, [block])
+            if named is not None:
+                hit = self.m.find(needles, [block])
+                return hit, f'names the regulator ("{named.matched}")', missing
+        block = mentions[0][0]
+        return (
+            None,
+            "",
+            f"the notice mentions a complaint at {self.m.notice.where(block)} but names no "
+            "supervisory authority there (a complaint to us is not the Art 77 right)",
+        )
 
     def sources(self) -> None:
         categories = {c.id: c for c in self.record.data_categories}
