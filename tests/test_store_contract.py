@@ -302,6 +302,51 @@ def test_whole_nodes_come_back_as_plain_dicts_without_tags(kynex_on: GraphStore)
     assert not any(key.startswith("ropagraph") for key in rel)
 
 
+RELATIONSHIPS = [
+    # the relationship alone: its ends are not in the result and must be looked up
+    "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient) RETURN d ORDER BY a.id, r.id",
+    # with one end returned beside it
+    "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient) RETURN r, d ORDER BY a.id, r.id",
+    # inside a path
+    "MATCH p = (:Activity {id: 'email-newsletter'})-[:DISCLOSES_TO]->(:Recipient) RETURN p",
+]
+
+
+@pytest.mark.parametrize("cypher", RELATIONSHIPS, ids=["alone", "beside-a-node", "in-a-path"])
+def test_relationships_carry_their_ends_in_the_same_shape(
+    kynex_on: GraphStore, kynex_store: EmbeddedStore, cypher: str
+) -> None:
+    rows = kynex_on.query(cypher).rows
+    assert rows == kynex_store.query(cypher).rows  # the same shape and values on every store
+    rels = [
+        value
+        for row in rows
+        for cell in row
+        for value in (cell.get("relationships", [cell]) if isinstance(cell, dict) else [])
+        if "_type" in value
+    ]
+    assert rels and all(r["_start"].startswith("Activity:") for r in rels)
+    assert ("Activity:email-newsletter", "Recipient:mailchimp") in {
+        (r["_start"], r["_end"]) for r in rels
+    }
+
+
+@pytest.mark.neo4j
+def test_findings_on_neo4j_are_the_embedded_findings(
+    neo4j_kynex: GraphStore, kynex_store: EmbeddedStore
+) -> None:
+    import datetime as dt
+
+    from graph.findings import run_findings
+
+    day = dt.date(2026, 1, 1)
+    on_neo4j = run_findings(neo4j_kynex, as_of=day)
+    embedded = run_findings(kynex_store, as_of=day)
+    assert on_neo4j.errors == embedded.errors == {}
+    assert on_neo4j.findings == embedded.findings
+    assert on_neo4j.jurisdiction == embedded.jurisdiction
+
+
 WRITES = [
     "CREATE (:Activity {id: 'x', name: 'x'})",
     "MATCH (a:Activity) SET a.name = 'changed'",

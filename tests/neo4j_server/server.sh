@@ -12,9 +12,13 @@
 #   tests/neo4j_server/server.sh stop     stop it (SIGTERM, bounded wait) and remove its data
 #   tests/neo4j_server/server.sh status   say whether it runs, and where
 #   tests/neo4j_server/server.sh classpath  print the classpath (the launcher and neo4j-admin)
+#   tests/neo4j_server/server.sh admin ARGS...  run neo4j-admin (e.g. `database import full ...`)
+#                                         from the same Maven artifacts on NEO4J_TEST_HOME
 #
 # Environment: NEO4J_PASSWORD (used if set, else a random one), NEO4J_TEST_STATE (state folder,
-# default tests/neo4j_server/run), NEO4J_START_TIMEOUT (seconds, default 180),
+# default tests/neo4j_server/run), NEO4J_TEST_HOME (a Neo4j home to serve and keep, e.g. one
+# that `admin database import` filled; default a new temporary one removed on stop),
+# NEO4J_START_TIMEOUT (seconds, default 180),
 # NEO4J_HEAP (default 768m), JAVA (default java).
 # Messages go to stderr; stdout carries only the line to eval.
 set -euo pipefail
@@ -82,6 +86,7 @@ start() {
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
     -Dio.netty.tryReflectionSetAccessible=true \
     -cp "$(classpath)" ropagraph.neo4jserver.TestServer --ready "$READY" \
+    ${NEO4J_TEST_HOME:+--home "$NEO4J_TEST_HOME" --keep} \
     </dev/null >"$LOG" 2>&1 &
   local pid=$!
   echo "$pid" >"$PIDFILE"
@@ -143,14 +148,24 @@ status() {
   fi
 }
 
+admin() {
+  build
+  [ -n "${NEO4J_TEST_HOME:-}" ] || { say "set NEO4J_TEST_HOME to the Neo4j home to work on"; return 2; }
+  mkdir -p "$NEO4J_TEST_HOME/conf"
+  touch "$NEO4J_TEST_HOME/conf/neo4j.conf"
+  NEO4J_HOME="$NEO4J_TEST_HOME" NEO4J_CONF="$NEO4J_TEST_HOME/conf" \
+    "$JAVA" "-Xmx$HEAP" -cp "$(classpath)" org.neo4j.cli.AdminTool "$@"
+}
+
 case "${1:-}" in
   build) build ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
   classpath) build && classpath ;;
+  admin) shift && admin "$@" ;;
   *)
-    echo "usage: $0 build|start|stop|status|classpath" >&2
+    echo "usage: $0 build|start|stop|status|classpath|admin ARGS..." >&2
     exit 2
     ;;
 esac
