@@ -1,9 +1,9 @@
 """One contract, every store: the same cases run on the embedded store and on Neo4j.
 
 Neo4j runs when NEO4J_URI (and NEO4J_PASSWORD) point at a server — use an empty scratch
-database, e.g. ``docker run --rm -p7687:7687 -e NEO4J_AUTH=neo4j/password neo4j:5`` and
-``NEO4J_URI=neo4j://localhost:7687 NEO4J_PASSWORD=password .venv/bin/pytest -m neo4j``. The
-tests write only tagged test records and remove them afterwards.
+database, e.g. the project's test server: ``eval "$(make -s neo4j)"`` then
+``.venv/bin/pytest -m neo4j`` (CI does this). The tests write only tagged test records and
+remove them afterwards.
 
 Expected catalog rows are computed from the networkx graph in plain Python, independently of
 Cypher, so a query that is wrong on every store still fails.
