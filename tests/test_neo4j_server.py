@@ -144,6 +144,27 @@ def test_a_push_stores_exactly_the_embedded_graph_with_neo4j_types(
     ]
 
 
+def test_the_push_leaves_a_uniqueness_constraint_and_an_id_index_per_label(
+    neo: Neo4jStore, tmp_path: Path
+) -> None:
+    from graph.schema import NODES
+
+    push(neo, graph_of(minimal_record_data(record={"id": unique("schema"), "name": "s"}), tmp_path))
+    constraints = {
+        row[0]: (row[1], row[2], row[3])
+        for row in neo.read("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties", {})
+    }
+    indexes = {
+        row[0]: (row[1], row[2])
+        for row in neo.read("SHOW INDEXES YIELD name, state, properties", {})
+    }
+    for spec in NODES:
+        uid = f"ropagraph_{spec.label}_uid"
+        assert constraints[uid] == ("UNIQUENESS", [spec.label], ["ropagraphUid"])
+        assert indexes[f"ropagraph_{spec.label}_id"] == ("ONLINE", ["id"])
+        assert indexes[uid][0] == "ONLINE"  # the constraint's own index
+
+
 AWKWARD = 'O\'Brien "quoted" back\\slash; semi | pipe\nsecond line\ttab ünïcödé 🚀 \u200b'
 
 

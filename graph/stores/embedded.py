@@ -128,14 +128,33 @@ def _scan(value: Any, nodes: dict[InternalId, str], wanted: set[InternalId]) -> 
                 _scan(item, nodes, wanted)
     elif isinstance(value, list):
         for item in value:
-            _scan(item, nodes, wanted)
+            if isinstance(item, dict | list):
+                _scan(item, nodes, wanted)
+
+
+def _nested_columns(rows: list[list[Any]]) -> list[int]:
+    """Indexes of the columns whose first non-null value is a dict or a list."""
+    nested = []
+    for column in range(len(rows[0]) if rows else 0):
+        for row in rows:
+            value = row[column]
+            if value is not None:
+                if isinstance(value, dict | list):
+                    nested.append(column)
+                break
+    return nested
 
 
 def _endpoint_keys(conn: Any, rows: list[list[Any]]) -> dict[InternalId, str]:
     """ "Label:id" of every relationship endpoint in ``rows``; nodes not returned are looked up."""
     nodes: dict[InternalId, str] = {}
     wanted: set[InternalId] = set()
-    _scan(rows, nodes, wanted)
+    # Columns are typed: only those holding nodes, relationships, paths, maps or lists can hide
+    # a relationship, so large results of plain values are not walked value by value.
+    for column in _nested_columns(rows):
+        for row in rows:
+            if row[column] is not None:
+                _scan(row[column], nodes, wanted)
     missing = wanted - nodes.keys()
     if not missing:
         return nodes
