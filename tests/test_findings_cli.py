@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,11 @@ def test_record_is_checked_in_a_temporary_store(
 ) -> None:
     default_store = tmp_path / "default.lbug"
     monkeypatch.setenv("ROPAGRAPH_DB", str(default_store))
+    # A temp folder of this test's own: other processes on the machine (parallel test runs)
+    # make and remove ropagraph-findings-* folders in the shared one at any time.
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     before = set(os.listdir(tempfile_dir())) if tempfile_dir().exists() else set()
     assert runner.invoke(app, ["findings", str(make_record())]).exit_code == 0
     assert not default_store.exists()
