@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RECORD ?= data/kynex
 PORT ?= 8501
 
-.PHONY: run test lint typecheck unit install clean browser-deps
+.PHONY: run test lint typecheck unit install clean browser-deps neo4j neo4j-stop
 
 $(BIN)/ropagraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,12 @@ test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# A real Neo4j 5.26 for the Neo4j tests (tests/neo4j_server, Java 17 + Maven):
+#   eval "$$(make -s neo4j)"   starts it and exports NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD
+#   make neo4j-stop            stops it
+neo4j:
+	@tests/neo4j_server/server.sh start
+
+neo4j-stop:
+	@tests/neo4j_server/server.sh stop

@@ -153,6 +153,31 @@ def catalogue(caps: Caps, compare_max: int) -> list[Stage]:
     stages += [
         Stage("findings", "findings", "findings (all rules)", "the rules' queries"),
         Stage(
+            "neo4j_push",
+            "neo4j",
+            "Neo4j push (first sync, record absent)",
+            "Bolt round trips: UNWIND/MERGE batches of 1000 rows",
+        ),
+        Stage(
+            "neo4j_resync",
+            "neo4j",
+            "Neo4j push again (nothing changed)",
+            "read existing uids + MERGE every row again",
+        ),
+    ]
+    for name in CATALOG:
+        stages.append(
+            Stage(
+                f"neo4j_query:{name}",
+                "neo4j",
+                f"Neo4j query {name}",
+                "Bolt round trip + Neo4j execution + row conversion",
+                runs_in_process=True,
+            )
+        )
+    stages += [
+        Stage("neo4j_findings", "neo4j", "Neo4j findings (all rules)", "the rules' queries"),
+        Stage(
             "export_xlsx",
             "export",
             "ROPA export xlsx",
@@ -468,6 +493,101 @@ def _setup_findings(paths: Paths, spec: Mapping[str, Any]) -> Timed:
     return run
 
 
+NEO4J_MISSING = (
+    'no Neo4j server: NEO4J_URI/NEO4J_PASSWORD not set (start one: eval "$(make -s neo4j)")'
+)
+BENCH_RECORDS = "synthetic-"
+"""Records this benchmark pushes (generate_record's ids): the only ones it ever removes."""
+
+
+def _neo4j_store() -> Any:
+    if not os.environ.get("NEO4J_URI") or os.environ.get("NEO4J_PASSWORD") is None:
+        raise NotMeasured(NEO4J_MISSING)
+    from graph.stores.neo4j_store import open_neo4j_store
+
+    return open_neo4j_store(prompt=None)
+
+
+def _neo4j_holding(store: Any, graph: Any) -> str:
+    """Make the database hold this size's record and no other benchmark record; its id.
+
+    Catalog queries and findings see every record in a database, so another size's record
+    would flatter nothing but distort everything. Records not pushed by the benchmark are
+    never touched: with one present the Neo4j stages are not measured (use a scratch database).
+    """
+    from graph.stores.neo4j_sync import record_id
+
+    record = record_id(graph)
+    wanted = next(d.get("contentHash") for _, d in graph.nodes(data=True) if d["label"] == "Record")
+    rows = store.query("MATCH (r:Record) RETURN r.id AS id, r.contentHash AS hash").records()
+    foreign = [str(r["id"]) for r in rows if not str(r["id"]).startswith(BENCH_RECORDS)]
+    if foreign:
+        raise NotMeasured(f"the Neo4j database holds other records ({', '.join(foreign)})")
+    for row in rows:
+        if row["id"] != record:
+            store.remove(str(row["id"]))
+    if not any(r["id"] == record and r["hash"] == wanted for r in rows):
+        store.load(graph)
+    return record
+
+
+def _neo4j_version(store: Any) -> str:
+    # store.read: an internal read (the user-query guard refuses every CALL)
+    rows = store.read("CALL dbms.components() YIELD name, versions, edition RETURN *", {})
+    return "; ".join(f"{name} {versions[0]} {edition}" for edition, name, versions in rows)
+
+
+def _setup_neo4j_push(again: bool) -> Callable[[Paths, Mapping[str, Any]], Timed]:
+    def setup(paths: Paths, spec: Mapping[str, Any]) -> Timed:
+        store = _neo4j_store()
+        graph = _unpickle(paths.graph_pickle)
+        record = _neo4j_holding(store, graph)
+        if not again:
+            store.remove(record)  # a first push: the record is absent, the schema is there
+        version = _neo4j_version(store)
+
+        def run() -> dict[str, Any]:
+            report = store.load(graph)
+            return {
+                "server": version,
+                "batch_size": store.batch_size,
+                "nodes_created": report.nodes_created,
+                "relationships_created": report.relationships_created,
+                "removed": report.nodes_removed + report.relationships_removed,
+                "stages_s": {k: round(v, 3) for k, v in report.stages.items()},
+            }
+
+        return run
+
+    return setup
+
+
+def _neo4j_cleanup(say: Callable[[str], None]) -> None:
+    """Remove the records the Neo4j stages pushed (and only those)."""
+    try:
+        store = _neo4j_store()
+        rows = store.query("MATCH (r:Record) RETURN r.id AS id").rows
+        for (record,) in rows:
+            if str(record).startswith(BENCH_RECORDS):
+                store.remove(str(record))
+    except NotMeasured:
+        return
+    except Exception as exc:  # the figures are written already: say so, never fail the run
+        say(f"could not remove the benchmark's records from Neo4j: {exc}")
+
+
+def _setup_neo4j_findings(paths: Paths, spec: Mapping[str, Any]) -> Timed:
+    findings = _require("graph.findings", "run_findings")
+    store = _neo4j_store()
+    _neo4j_holding(store, _unpickle(paths.graph_pickle))
+
+    def run() -> dict[str, Any]:
+        report = findings.run_findings(store)
+        return {"findings": len(report.findings), "errors": report.errors}
+
+    return run
+
+
 def _setup_export(fmt: str) -> Callable[[Paths, Mapping[str, Any]], Timed]:
     def setup(paths: Paths, spec: Mapping[str, Any]) -> Timed:
         ropa = _require("graph.ropa", "export_ropa_bytes")
@@ -642,6 +762,9 @@ SETUPS: dict[str, Callable[[Paths, Mapping[str, Any]], Timed]] = {
     "pipeline": _setup_pipeline,
     "pipeline_gc_paused": _setup_pipeline_gc_paused,
     "findings": _setup_findings,
+    "neo4j_push": _setup_neo4j_push(again=False),
+    "neo4j_resync": _setup_neo4j_push(again=True),
+    "neo4j_findings": _setup_neo4j_findings,
     "export_xlsx": _setup_export("xlsx"),
     "export_docx": _setup_export("docx"),
     "dashboard_overview": _setup_dashboard("overview"),
@@ -660,7 +783,7 @@ def _query_worker(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
     from graph.stores import EmbeddedStore
 
     kind, _, name = str(spec["stage"]).partition(":")
-    if kind == "query":
+    if kind in ("query", "neo4j_query"):
         from graph.queries import CATALOG
 
         query = CATALOG[name]
@@ -669,7 +792,12 @@ def _query_worker(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
         cypher = query.cypher
     else:
         cypher, params = _adhoc(name).cypher, {}
-    store = EmbeddedStore(paths.store)
+    store: Any
+    if kind == "neo4j_query":
+        store = _neo4j_store()
+        _neo4j_holding(store, _unpickle(paths.graph_pickle))
+    else:
+        store = EmbeddedStore(paths.store)
     rss_setup = _rss_mb()
     started = time.perf_counter()
     result = store.query(cypher, params)
@@ -706,7 +834,7 @@ def worker(spec: Mapping[str, Any]) -> dict[str, Any]:
     stage = str(spec["stage"])
     kind = stage.split(":", 1)[0]
     try:
-        if kind in ("query", "adhoc_embedded"):
+        if kind in ("query", "adhoc_embedded", "neo4j_query"):
             result = _query_worker(paths, spec)
         elif kind == "prepare":
             result = _prepare(paths, spec)
@@ -1461,6 +1589,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+        if any(stage.group == "neo4j" for stage in stages):
+            _neo4j_cleanup(say)
     _write(args.out, results)
     Console(width=max(120, 40 + 28 * len(results["sizes"]))).print(render_table(results))
     for target in results["targets"]:

@@ -41,9 +41,23 @@ def page_header(title: str, intro: str | None = None) -> Loaded:
         )
         st.stop()
     info = current.info
-    version = f" (version {info['version']})" if info.get("version") else ""
     loaded_at = f" · loaded {info['loadedAt']}" if info.get("loadedAt") else ""
     upload = " · uploaded in this session" if current.source.uploaded else ""
+    records = info.get("records")
+    if isinstance(records, list) and len(records) > 1:
+        names = ", ".join(
+            f"**{md(r.get('name') or r.get('id'))}** ({md(r.get('id'))}"
+            + (f", version {md(r['version'])}" if r.get("version") else "")
+            + ")"
+            for r in records
+        )
+        st.caption(f"Records: {names}{md(loaded_at)}{upload} · store: {md(current.source.title)}")
+        st.warning(
+            f"This store holds {len(records)} records; the pages show them together. Keep one "
+            "record per Neo4j database (NEO4J_DATABASE) for answers about one record."
+        )
+        return current
+    version = f" (version {info['version']})" if info.get("version") else ""
     st.caption(
         f"Record: **{md(current.name)}**{md(version)}{md(loaded_at)}{upload} · "
         f"store: {md(current.source.title)}"

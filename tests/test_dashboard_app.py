@@ -10,8 +10,10 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -340,4 +342,34 @@ def test_pages_run_on_neo4j(
         at = open_page("explorer")
         assert "Recipient:mailchimp" in at.get("iframe")[0].proto.srcdoc
     finally:
+        store.remove("kynex")
+
+
+@pytest.mark.neo4j
+def test_two_records_in_one_neo4j_database_are_both_shown(
+    kynex_graph: Graph, make_record: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if not os.environ.get("NEO4J_URI") or os.environ.get("NEO4J_PASSWORD") is None:
+        pytest.skip("no Neo4j server: set NEO4J_URI and NEO4J_PASSWORD (see docs/neo4j.md)")
+    from graph.build import build_graph
+    from graph.stores.neo4j_store import open_neo4j_store
+    from loaders import load_record
+
+    store = open_neo4j_store(prompt=None)
+    second = f"second-{uuid.uuid4().hex[:8]}"
+    data = minimal_record_data(record={"id": second, "name": "Second record", "ref": "t"})
+    store.load(kynex_graph)
+    store.load(build_graph(load_record(make_record(data)), "second-hash"))
+    try:
+        monkeypatch.setenv("ROPAGRAPH_STORE", "neo4j")
+        monkeypatch.setenv("ROPAGRAPH_UPLOAD_DIR", str(tmp_path))
+        at = open_page("overview")
+        assert not at.exception, [e.value for e in at.exception]
+        caption = " ".join(c.value for c in at.caption)
+        assert "Kynex record of processing" in caption and "Second record" in caption
+        assert any("records; the pages show them together" in w.value for w in at.warning)
+        ids = {i for d in at.dataframe if "id" in d.value.columns for i in d.value["id"]}
+        assert {"kynex", second} <= ids
+    finally:
+        store.remove(second)
         store.remove("kynex")

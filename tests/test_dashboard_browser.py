@@ -11,6 +11,7 @@ chromium with apt). Never downloads a browser.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -66,12 +67,9 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (CI: apt-get install -y chromium)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    folder = tmp_path_factory.mktemp("dashboard")
+@contextlib.contextmanager
+def _serve(folder: Path, store_args: list[str]) -> Iterator[str]:
+    """``ropagraph dashboard`` on Kynex on a free port; its URL once healthy."""
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {
@@ -81,7 +79,7 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     log = (folder / "server.log").open("wb")
     command = [sys.executable, "-m", "graph.cli", "dashboard", str(KYNEX)]
-    command += ["--port", str(port), "--db", str(folder / "store.lbug"), "--headless"]
+    command += ["--port", str(port), *store_args, "--headless"]
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
     try:
         deadline = time.monotonic() + STARTUP_S
@@ -100,6 +98,20 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.kill()
             server.wait(timeout=15)
         log.close()
+
+
+def _require_browser() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (CI: apt-get install -y chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_browser()
+    folder = tmp_path_factory.mktemp("dashboard")
+    with _serve(folder, ["--db", str(folder / "store.lbug")]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +142,8 @@ def _assert_no_error_on_screen(page: Any, where: str) -> None:
     assert errors.count() == 0, f"{where}: {errors.all_inner_texts()}"
 
 
-def test_every_page_renders_offline_without_errors(
-    dashboard_url: str, browser: Any, tmp_path: Path
-) -> None:
+def _visit_every_page(url: str, browser: Any, shots: Path) -> None:
+    """Every page renders with no error on screen, and no request leaves localhost."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     outside: list[str] = []
     page.on(
@@ -145,7 +156,7 @@ def test_every_page_renders_offline_without_errors(
         ),
     )
     for path, title in PAGES.items():
-        page.goto(f"{dashboard_url}/{path}")
+        page.goto(f"{url}/{path}")
         _settle(page, title)
         if path == "explorer":
             frame = page.frame_locator('iframe[title="Processing graph"]')
@@ -154,9 +165,45 @@ def test_every_page_renders_offline_without_errors(
         if path == "transfers":
             page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
         _assert_no_error_on_screen(page, path or "overview")
-        page.screenshot(path=str(tmp_path / f"{path or 'overview'}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=True)
     assert outside == [], f"requests left localhost: {sorted(set(outside))}"
     page.close()
+
+
+def test_every_page_renders_offline_without_errors(
+    dashboard_url: str, browser: Any, tmp_path: Path
+) -> None:
+    _visit_every_page(dashboard_url, browser, tmp_path)
+
+
+@pytest.mark.neo4j
+def test_every_page_renders_on_neo4j(browser: Any, tmp_path: Path) -> None:
+    """The same pages, once, with ``--store neo4j``: the dashboard pushes Kynex and reads it
+    back from the server named by NEO4J_* (a relationship query in the console draws too)."""
+    _require_browser()
+    if not os.environ.get("NEO4J_URI") or os.environ.get("NEO4J_PASSWORD") is None:
+        pytest.skip("no Neo4j server: set NEO4J_URI and NEO4J_PASSWORD (see docs/neo4j.md)")
+    from graph.stores.neo4j_store import open_neo4j_store
+
+    store = open_neo4j_store(prompt=None)
+    had_kynex = bool(store.query("MATCH (r:Record {id: 'kynex'}) RETURN r.id").rows)
+    try:
+        with _serve(tmp_path, ["--store", "neo4j"]) as url:
+            _visit_every_page(url, browser, tmp_path)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/console")
+            _settle(page, "Cypher console")
+            editor = page.get_by_label("Cypher", exact=True)
+            editor.fill("MATCH (:Activity)-[d:DISCLOSES_TO]->(:Recipient) RETURN d")
+            editor.press("Control+Enter")
+            page.get_by_role("button", name="Run").click()
+            page.get_by_text("The result as a graph").wait_for(timeout=60_000)
+            _assert_no_error_on_screen(page, "console on neo4j")
+            page.screenshot(path=str(tmp_path / "console-neo4j.png"), full_page=True)
+            page.close()
+    finally:
+        if not had_kynex:
+            store.remove("kynex")
 
 
 def test_the_graph_canvas_is_drawn(dashboard_url: str, browser: Any, tmp_path: Path) -> None:

@@ -841,3 +841,25 @@ def test_sar_timescale_in_months(make_record, timescale: dict, expected: set[str
     )
     rules = {f["rule"] for f in json.loads(result.output)["findings"]}
     assert rules == expected
+
+
+def test_collected_lists_come_in_one_order_whatever_the_store_gave() -> None:
+    from graph.findings.engine import collected_in_order
+
+    cypher = (
+        "RETURN c.id AS id, collect(l.name) AS names, collect(l.id) AS ids, "
+        "collect(DISTINCT a.name) AS activities, a.purposes AS purposes"
+    )
+    one = [
+        {"names": ["b", "a"], "ids": ["2", "1"], "activities": ["y", "x"], "purposes": ["q", "p"]}
+    ]
+    other = [
+        {"names": ["a", "b"], "ids": ["1", "2"], "activities": ["x", "y"], "purposes": ["q", "p"]}
+    ]
+    assert collected_in_order(cypher, one) == collected_in_order(cypher, other)
+    assert one[0] == {  # parallel lists stay in step; a stored list keeps its own order
+        "names": ["a", "b"],
+        "ids": ["1", "2"],
+        "activities": ["x", "y"],
+        "purposes": ["q", "p"],
+    }

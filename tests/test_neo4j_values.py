@@ -70,7 +70,9 @@ def test_paths_lists_maps_and_temporal_values_are_plain() -> None:
     rel = driver_rel(graph, 3, "DISCLOSES_TO", a, b, {"purpose": "p", TAG_UID: "r:x"})
     assert plain(Path(a, rel)) == {
         "nodes": [{"_label": "Activity", "id": "a"}, {"_label": "Recipient", "id": "b"}],
-        "relationships": [{"_type": "DISCLOSES_TO", "purpose": "p"}],
+        "relationships": [
+            {"_type": "DISCLOSES_TO", "_start": "Activity:a", "_end": "Recipient:b", "purpose": "p"}
+        ],
     }
     assert plain({"when": Date(2024, 5, 1), "list": [DateTime(2024, 5, 1, 12, 30, 0)]}) == {
         "when": "2024-05-01",

@@ -1,9 +1,9 @@
 """One contract, every store: the same cases run on the embedded store and on Neo4j.
 
 Neo4j runs when NEO4J_URI (and NEO4J_PASSWORD) point at a server — use an empty scratch
-database, e.g. ``docker run --rm -p7687:7687 -e NEO4J_AUTH=neo4j/password neo4j:5`` and
-``NEO4J_URI=neo4j://localhost:7687 NEO4J_PASSWORD=password .venv/bin/pytest -m neo4j``. The
-tests write only tagged test records and remove them afterwards.
+database, e.g. the project's test server: ``eval "$(make -s neo4j)"`` then
+``.venv/bin/pytest -m neo4j`` (CI does this). The tests write only tagged test records and
+remove them afterwards.
 
 Expected catalog rows are computed from the networkx graph in plain Python, independently of
 Cypher, so a query that is wrong on every store still fails.
@@ -300,6 +300,51 @@ def test_whole_nodes_come_back_as_plain_dicts_without_tags(kynex_on: GraphStore)
     ).rows[0][0]
     assert rel["_type"] == "DISCLOSES_TO" and "dataCategories" in rel
     assert not any(key.startswith("ropagraph") for key in rel)
+
+
+RELATIONSHIPS = [
+    # the relationship alone: its ends are not in the result and must be looked up
+    "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient) RETURN d ORDER BY a.id, r.id",
+    # with one end returned beside it
+    "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient) RETURN r, d ORDER BY a.id, r.id",
+    # inside a path
+    "MATCH p = (:Activity {id: 'email-newsletter'})-[:DISCLOSES_TO]->(:Recipient) RETURN p",
+]
+
+
+@pytest.mark.parametrize("cypher", RELATIONSHIPS, ids=["alone", "beside-a-node", "in-a-path"])
+def test_relationships_carry_their_ends_in_the_same_shape(
+    kynex_on: GraphStore, kynex_store: EmbeddedStore, cypher: str
+) -> None:
+    rows = kynex_on.query(cypher).rows
+    assert rows == kynex_store.query(cypher).rows  # the same shape and values on every store
+    rels = [
+        value
+        for row in rows
+        for cell in row
+        for value in (cell.get("relationships", [cell]) if isinstance(cell, dict) else [])
+        if "_type" in value
+    ]
+    assert rels and all(r["_start"].startswith("Activity:") for r in rels)
+    assert ("Activity:email-newsletter", "Recipient:mailchimp") in {
+        (r["_start"], r["_end"]) for r in rels
+    }
+
+
+@pytest.mark.neo4j
+def test_findings_on_neo4j_are_the_embedded_findings(
+    neo4j_kynex: GraphStore, kynex_store: EmbeddedStore
+) -> None:
+    import datetime as dt
+
+    from graph.findings import run_findings
+
+    day = dt.date(2026, 1, 1)
+    on_neo4j = run_findings(neo4j_kynex, as_of=day)
+    embedded = run_findings(kynex_store, as_of=day)
+    assert on_neo4j.errors == embedded.errors == {}
+    assert on_neo4j.findings == embedded.findings
+    assert on_neo4j.jurisdiction == embedded.jurisdiction
 
 
 WRITES = [

@@ -234,6 +234,16 @@ def test_result_node_keys_find_nodes_in_rows_and_paths(kynex_store: EmbeddedStor
     assert result_node_keys(neo4j_style) == [GOOGLE]
 
 
+def test_result_node_keys_include_the_ends_of_returned_relationships(
+    kynex_store: EmbeddedStore,
+) -> None:
+    result = kynex_store.query(
+        "MATCH (:Activity {id: 'email-newsletter'})-[d:DISCLOSES_TO]->(:Recipient) RETURN d"
+    )
+    keys = result_node_keys(result.rows)
+    assert keys == [node_key("Activity", "email-newsletter"), MAILCHIMP]
+
+
 def test_view_of_query_result_draws_edges_between_returned_nodes(kynex_graph: Graph) -> None:
     result = view_of(kynex_graph, [MAILCHIMP, node_key("Activity", "email-newsletter"), "X:y"])
     assert result.matched == 2

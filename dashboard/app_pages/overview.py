@@ -105,10 +105,17 @@ def main() -> None:
         st.subheader("Nodes per label")
         widgets.table(pd.DataFrame(sorted(counts.items()), columns=["label", "nodes"]), height=320)
 
-    with st.expander("About the loaded record"):
+    records = current.info.get("records")
+    with st.expander("About the loaded records" if records else "About the loaded record"):
+        if isinstance(records, list):
+            widgets.table(pd.DataFrame(records, columns=["id", "name", "version", "contentHash"]))
         widgets.table(
             pd.DataFrame(
-                [(k, str(v)) for k, v in current.info.items() if v is not None],
+                [
+                    (k, str(v))
+                    for k, v in current.info.items()
+                    if v is not None and not (records and k in ("records", "contentHash"))
+                ],
                 columns=["", "value"],
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +21,40 @@ RETURN c.id AS id, c.name AS name, c.country AS country, c.ref AS ref
 ORDER BY id
 LIMIT 1
 """
+
+
+_COLLECTED = re.compile(
+    r"\bcollect\s*\(\s*(DISTINCT\s+)?(?:[^()]|\([^()]*\))*\)\s+AS\s+(\w+)", re.IGNORECASE
+)
+
+
+def collected_in_order(cypher: str, rows: list[Row]) -> list[Row]:
+    """Rows with every list a ``collect(...)`` built put in a canonical order.
+
+    Cypher leaves the order of collect() unspecified, and stores differ (ladybug keeps scan
+    order, Neo4j its own), so a finding listing collected names would read differently on each.
+    Plain collects of one RETURN gather the same rows in the same order, so when their lists are
+    equally long (``collect(l.name) AS names, collect(l.id) AS ids``) they are sorted together
+    and the i-th items still belong together; a DISTINCT collect is sorted on its own.
+    """
+    found = _COLLECTED.findall(cypher)
+    if not found:
+        return rows
+    parallel = [column for distinct, column in found if not distinct]
+    alone = [column for distinct, column in found if distinct]
+    for row in rows:
+        groups: dict[int, list[str]] = {}
+        for column in parallel:
+            if isinstance(row.get(column), list):
+                groups.setdefault(len(row[column]), []).append(column)
+        for column in alone:
+            if isinstance(row.get(column), list):
+                groups[-1 - len(groups)] = [column]
+        for group in groups.values():
+            together = sorted(zip(*(row[c] for c in group), strict=True), key=repr)
+            for index, column in enumerate(group):
+                row[column] = [items[index] for items in together]
+    return rows
 
 
 def select_rules(rules: Iterable[str] | None) -> list[str]:
@@ -72,7 +107,8 @@ def run_findings(
             params: dict[str, Any] = check.params(law)
             key = (check.cypher, json.dumps(params, sort_keys=True, default=str))
             if key not in rows_by_query:
-                rows_by_query[key] = store.query(check.cypher, params).records()
+                rows = store.query(check.cypher, params).records()
+                rows_by_query[key] = collected_in_order(check.cypher, rows)
             run = RuleRun(RULE_TEXTS[rule_id], law)
             findings.extend(check.judge(run, rows_by_query[key]))
         except Exception as exc:  # a failing rule must not stop the others

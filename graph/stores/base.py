@@ -6,6 +6,7 @@ A store is a rebuildable cache of the record, never the record itself.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,36 @@ class GraphStore(Protocol):
     ) -> QueryResult: ...
 
     def close(self) -> None: ...
+
+
+RECORDS_CYPHER = (
+    "MATCH (r:Record) RETURN r.id AS id, r.name AS name, r.version AS version, "
+    "r.contentHash AS contentHash ORDER BY id"
+)
+"""Every Record node in a store: one per record loaded or pushed into it."""
+
+
+def records_summary(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What a store holds, from its Record rows: the record itself when there is one.
+
+    With several records (a Neo4j database can hold many), the summary names all of them
+    (``id`` and ``name`` joined), lists each under ``records``, and its ``contentHash`` digests
+    every record's hash, so anything cached under it is refreshed when any record changes.
+    """
+    if not records:
+        return None
+    if len(records) == 1:
+        return dict(records[0])
+    digest = hashlib.sha256()
+    for row in records:
+        digest.update(f"{row.get('id')}={row.get('contentHash')}\n".encode())
+    return {
+        "id": ", ".join(str(row.get("id")) for row in records),
+        "name": " + ".join(str(row.get("name") or row.get("id")) for row in records),
+        "version": None,
+        "contentHash": digest.hexdigest(),
+        "records": [dict(row) for row in records],
+    }
 
 
 def label_counts(store: GraphStore) -> dict[str, int]:

@@ -18,7 +18,15 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from graph.build import Graph
-from graph.stores.base import DEFAULT_TIMEOUT_MS, LoadReport, Progress, QueryResult, StoreError
+from graph.stores.base import (
+    DEFAULT_TIMEOUT_MS,
+    RECORDS_CYPHER,
+    LoadReport,
+    Progress,
+    QueryResult,
+    StoreError,
+    records_summary,
+)
 from graph.stores.neo4j_sync import (
     DEFAULT_BATCH_SIZE,
     TAGS,
@@ -127,6 +135,14 @@ def store_error(
     where = safe_uri(settings.uri)
     server_message = getattr(exc, "message", None) or str(exc)
     code = getattr(exc, "code", None) or ""
+    if code == "Neo.ClientError.Security.AuthenticationRateLimit":
+        # Neo4j locks a user for dbms.security.auth_lock_time (5 s by default) after
+        # dbms.security.auth_max_failed_attempts (3) wrong passwords; even the right one fails.
+        return StoreError(
+            f"Neo4j at {where} has locked user '{settings.user}' after too many failed logins: "
+            "wait a few seconds (the server's auth_lock_time), then retry with the right "
+            "NEO4J_PASSWORD"
+        )
     if isinstance(exc, ne.AuthError):
         return StoreError(
             f"Neo4j at {where} refused user '{settings.user}': check NEO4J_USER and NEO4J_PASSWORD"
@@ -208,23 +224,48 @@ def _driver_for(settings: Neo4jSettings) -> Any:
 # ------------------------------------------------------------------------------ values
 
 
-def plain(value: Any) -> Any:
-    """Driver values as plain JSON-able Python, shaped like the embedded store's results."""
+def _node_key(node: Any) -> str | None:
+    """A node's "Label:id" key, when the driver has its labels and properties."""
+    labels = sorted(node.labels)
+    node_id = node.get("id")
+    if not labels or node_id is None:
+        return None
+    return f"{':'.join(labels)}:{node_id}"
+
+
+def _end_key(node: Any, ends: Mapping[str, str]) -> str | None:
+    # A driver Node with no properties is falsy: compare with None, never test truthiness.
+    if node is None:
+        return None
+    return _node_key(node) or ends.get(node.element_id)
+
+
+def plain(value: Any, ends: Mapping[str, str] | None = None) -> Any:
+    """Driver values as plain JSON-able Python, shaped like the embedded store's results.
+
+    A relationship carries its endpoints as ``_start``/``_end``, the "Label:id" keys of its
+    nodes (``ends`` maps element ids of nodes the result did not return to their keys).
+    """
     from neo4j.graph import Node, Path, Relationship
     from neo4j.spatial import Point
 
+    ends = ends or {}
     if isinstance(value, Node):
         node: dict[str, Any] = {"_label": ":".join(sorted(value.labels))}
-        node.update({k: plain(v) for k, v in value.items() if k not in TAGS})
+        node.update({k: plain(v, ends) for k, v in value.items() if k not in TAGS})
         return node
     if isinstance(value, Relationship):
-        rel: dict[str, Any] = {"_type": value.type}
-        rel.update({k: plain(v) for k, v in value.items() if k not in TAGS})
+        rel: dict[str, Any] = {
+            "_type": value.type,
+            "_start": _end_key(value.start_node, ends),
+            "_end": _end_key(value.end_node, ends),
+        }
+        rel.update({k: plain(v, ends) for k, v in value.items() if k not in TAGS})
         return rel
     if isinstance(value, Path):
         return {
-            "nodes": [plain(n) for n in value.nodes],
-            "relationships": [plain(r) for r in value.relationships],
+            "nodes": [plain(n, ends) for n in value.nodes],
+            "relationships": [plain(r, ends) for r in value.relationships],
         }
     if value is None or isinstance(value, bool | int | float | str):
         return value
@@ -233,10 +274,42 @@ def plain(value: Any) -> Any:
     if isinstance(value, Point):  # a tuple too, but its meaning is in the SRID: keep it readable
         return str(value)
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v, ends) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, ends) for v in value]
     return str(value)
+
+
+def unresolved_ends(rows: list[list[Any]]) -> set[str]:
+    """Element ids of relationship endpoints whose labels or id the driver was not sent."""
+    from neo4j.graph import Path, Relationship
+
+    missing: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Relationship):
+            for node in (value.start_node, value.end_node):
+                if node is not None and _node_key(node) is None:
+                    missing.add(node.element_id)
+        elif isinstance(value, Path):
+            for rel in value.relationships:
+                walk(rel)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(rows)
+    return missing
+
+
+ENDS_CYPHER = (
+    "MATCH (n) WHERE elementId(n) IN $ids "
+    "RETURN elementId(n) AS element, labels(n) AS labels, n.id AS id"
+)
+"""The keys of relationship endpoints a result referred to but did not return."""
 
 
 # ------------------------------------------------------------------------------ store
@@ -353,7 +426,15 @@ class Neo4jStore:
         def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
             result = tx.run(cypher, bound)
             keys = list(result.keys())
-            return keys, [[plain(v) for v in record.values()] for record in result]
+            raw = [list(record.values()) for record in result]
+            ends: dict[str, str] = {}
+            missing = unresolved_ends(raw)
+            if missing:
+                for row in tx.run(ENDS_CYPHER, {"ids": sorted(missing)}):
+                    if row["labels"] and row["id"] is not None:
+                        label = ":".join(sorted(row["labels"]))
+                        ends[row["element"]] = f"{label}:{row['id']}"
+            return keys, [[plain(v, ends) for v in row] for row in raw]
 
         started = time.perf_counter()
         with self._errors(timeout_ms), self._session(write=False) as session:
@@ -361,18 +442,15 @@ class Neo4jStore:
         return QueryResult(columns, rows, (time.perf_counter() - started) * 1000)
 
     def record_info(self) -> dict[str, Any] | None:
-        """The Record node(s) pushed to this database: what the dashboard shows as 'loaded'."""
-        result = self.query(
-            "MATCH (r:Record) RETURN r.id AS id, r.name AS name, r.version AS version, "
-            "r.contentHash AS contentHash ORDER BY id"
-        )
-        records = result.records()
-        if not records:
+        """The Record node(s) pushed to this database: what the dashboard shows as 'loaded'.
+
+        One record: that record. Several (two records pushed into one database): all of them,
+        named together and listed under ``records`` (see :func:`records_summary`).
+        """
+        info = records_summary(self.query(RECORDS_CYPHER).records())
+        if info is None:
             return None
-        info = records[0]
         info["path"] = self.location
-        if len(records) > 1:
-            info["otherRecords"] = [r["id"] for r in records[1:]]
         return info
 
     def close(self) -> None:

@@ -48,7 +48,8 @@ def result_node_keys(rows: Iterable[Iterable[Any]]) -> list[str]:
     """Keys ("Label:id") of every node found anywhere in query result rows, in order seen.
 
     Stores return nodes as mappings with ``_label`` (or ``_labels``) and ``id``; nodes inside
-    paths and lists are found too, so any query that returns nodes can be drawn.
+    paths and lists are found too, and so are the ends (``_start``/``_end``) of relationships, so
+    any query that returns nodes or relationships can be drawn.
     """
     found: dict[str, None] = {}
 
@@ -59,6 +60,10 @@ def result_node_keys(rows: Iterable[Iterable[Any]]) -> list[str]:
                 label = next((lb for lb in value["_labels"] if lb in NODE_SPECS), None)
             if isinstance(label, str) and label in NODE_SPECS and value.get("id") is not None:
                 found.setdefault(node_key(label, str(value["id"])), None)
+            if isinstance(value.get("_type"), str):  # a relationship: its two ends
+                for end in (value.get("_start"), value.get("_end")):
+                    if isinstance(end, str) and end.split(":", 1)[0] in NODE_SPECS:
+                        found.setdefault(end, None)
             for item in value.values():
                 walk(item)
         elif isinstance(value, (list, tuple)):
