@@ -38,6 +38,9 @@ from loaders.yaml_safety import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
+WAIVER_FILE_NAMES = ("waivers.yaml", "waivers.yml")
+"""Accepted risks live beside the record (graph/findings/waivers.py reads them); they are not
+part of the record, so a folder's record files leave them out (and its content hash too)."""
 MAX_FILE_BYTES = 200 * 1024 * 1024
 ALIAS_BUDGET_FACTOR = 10  # expanded nodes allowed per node written in the file
 ALIAS_BUDGET_FLOOR = 100_000
@@ -81,6 +84,7 @@ def record_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     files, _ = scan_folder(path)
+    files = [f for f in files if not (f.parent == path and f.name in WAIVER_FILE_NAMES)]
     if not files:
         raise RecordInvalid(
             [Problem(str(path), "folder has no YAML files", suggestion="add *.yaml files")]
@@ -367,8 +371,26 @@ def _human(error: Any) -> tuple[str, str | None]:
             f"'{value}' is not a valid id (lower-case letters, digits, '-' and '_')",
             f"try '{slug}'" if slug else None,
         )
+    if kind == "string_pattern_mismatch" and "A-Z]{2}" in str(
+        error.get("ctx", {}).get("pattern", "")
+    ):
+        return _country_problem(str(value))
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{message} (got {value!r})" if kind.endswith("_type") else message, None
+
+
+def _country_problem(value: str) -> tuple[str, str | None]:
+    """'usa' / 'United Kingdom' -> a message about country codes and the code meant, if found."""
+    import pycountry
+
+    try:
+        found = pycountry.countries.lookup(value.strip())
+    except LookupError:
+        found = None
+    return (
+        f"'{value}' is not a country code: use the two-letter ISO 3166 code (e.g. 'GB', 'US')",
+        f"did you mean '{found.alpha_2}' ({found.name})?" if found is not None else None,
+    )
 
 
 def _enum_field_name(loc: Loc) -> str:

@@ -16,6 +16,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph.build import build_graph, counts_by_label, counts_by_type
+from graph.cli import output
+from graph.cli.output import ProblemFormat, ResultFormat, print_problems
 from graph.model import Record
 from graph.queries import CATALOG, get_query
 from graph.stores import (
@@ -61,6 +63,16 @@ DbOpt = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print a JSON list of objects keyed by column name.")
 ]
+FormatOpt = Annotated[
+    ResultFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (default), json, csv or tsv. Tables never wrap ids; in a pipe they are "
+        "printed at full width.",
+        show_default=False,
+    ),
+]
 StoreOpt = Annotated[
     str,
     typer.Option(
@@ -75,13 +87,9 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def report_invalid(exc: RecordInvalid) -> typer.Exit:
-    table = Table(title=f"{len(exc.problems)} problem(s) in the record", show_lines=False)
-    for column in ("where", "field", "problem", "suggestion"):
-        table.add_column(column, overflow="fold")
-    for p in exc.problems:
-        table.add_row(p.where(), p.field or "", p.message, p.suggestion or "")
-    err.print(table)
+def report_invalid(exc: RecordInvalid, fmt: ProblemFormat = ProblemFormat.auto) -> typer.Exit:
+    """Every problem on stderr: FILE:LINE:COL lines when it is not a terminal, else a table."""
+    print_problems(exc.problems, sys.stderr, fmt)
     return typer.Exit(1)
 
 
@@ -111,28 +119,15 @@ def open_store(kind: str, db: Path | None) -> GraphStore:
         ) from None
 
 
-def print_result(result: QueryResult, as_json: bool, title: str | None = None) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(result.records(), ensure_ascii=False, indent=2, default=str))
-        sys.stdout.write("\n")
-        return
-    table = Table(title=title, show_lines=False)
-    for column in result.columns:
-        table.add_column(column, overflow="fold")
-    for row in result.rows:
-        table.add_row(*(_cell(v) for v in row))
-    out.print(table)
-    out.print(f"[dim]{len(result.rows)} row(s) in {result.elapsed_ms:.0f} ms[/]")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "\n".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+def print_result(
+    result: QueryResult, as_json: bool | ResultFormat, title: str | None = None
+) -> None:
+    """A query result on stdout: ``True`` (--json) or a :class:`ResultFormat`."""
+    if isinstance(as_json, ResultFormat):
+        fmt = as_json
+    else:
+        fmt = ResultFormat.json if as_json else ResultFormat.table
+    output.print_result(result, sys.stdout, fmt, title)
 
 
 def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool = False) -> bool:
@@ -176,12 +171,31 @@ def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool
 
 
 @app.command()
-def validate(path: RecordArg) -> None:
-    """Check a record: YAML syntax, fields, vocabularies, ids and cross-references."""
-    record = read_record(path)
+def validate(
+    path: RecordArg,
+    fmt: Annotated[
+        ProblemFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="How to print problems: 'plain' (FILE:LINE:COL: message, one per line), "
+            "'table', or 'auto' (plain when output is not a terminal).",
+        ),
+    ] = ProblemFormat.auto,
+) -> None:
+    """Check a record: YAML syntax, fields, vocabularies, ids and cross-references.
+
+    Problems go to standard output (it is what this command reports), one FILE:LINE:COL line each
+    when piped or in CI, so editors and CI annotations can jump to them.
+    """
+    try:
+        record = load_record(path)
+    except RecordInvalid as exc:
+        print_problems(exc.problems, sys.stdout, fmt)
+        raise typer.Exit(1) from None
     graph = build_graph(record)
     counts = ", ".join(f"{n} {k}" for k, n in counts_by_label(graph).items())
-    out.print(f"[green]✓[/] {path} is a valid record: {counts}.")
+    out.print(f"[green]✓[/] {path} is a valid record: {counts}.", soft_wrap=not out.is_terminal)
 
 
 @app.command()
@@ -253,6 +267,7 @@ def query(
     name: Annotated[str, typer.Argument(help="A catalog query (see 'ropagraph queries').")],
     param: ParamOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
     db: DbOpt = None,
     store_kind: StoreOpt = "embedded",
     show_cypher: Annotated[
@@ -269,7 +284,7 @@ def query(
         err.print(q.cypher.strip(), highlight=False)
     store = open_store(store_kind, db)
     try:
-        print_result(store.query(q.cypher, params), as_json, title=q.question)
+        print_result(store.query(q.cypher, params), fmt or as_json, title=q.question)
     except StoreError as exc:
         raise fail(str(exc)) from None
     finally:
@@ -281,6 +296,7 @@ def cypher(
     statement: Annotated[str, typer.Argument(help="Read-only Cypher; '-' reads standard input.")],
     param: ParamOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
     db: DbOpt = None,
     store_kind: StoreOpt = "embedded",
     timeout: Annotated[
@@ -307,7 +323,7 @@ def cypher(
     store = open_store(store_kind, db)
     try:
         result = run_user_query(store, text, _parse_params(param or []), limits)
-        print_result(result, as_json)
+        print_result(result, fmt or as_json)
         if result.truncated:
             err.print(
                 f"[yellow]note:[/] only the first {limit:,} rows are shown; "

@@ -21,10 +21,11 @@ from rich.table import Table
 
 from graph.build import build_graph
 from graph.stores import EmbeddedStore, GraphStore, StoreError
-from loaders import content_hash
+from loaders import RecordInvalid, content_hash
 
 if TYPE_CHECKING:
     from graph.findings import Finding, FindingsReport, Severity
+    from graph.findings.waivers import WaiverOutcome
 
 RULES_UNAVAILABLE = (FileNotFoundError, RuntimeError, ValueError)
 """What importing the rules raises when their reference data is missing or out of step with the
@@ -105,6 +106,15 @@ def register(cli: ModuleType) -> None:
             ),
         ] = None,
         rule: RuleOpt = None,
+        waivers: Annotated[
+            Path | None,
+            typer.Option(
+                "--waivers",
+                help="Accepted risks (default: waivers.yaml beside RECORD). A waiver hides its "
+                "finding up to its review_by date; after that the finding is shown again.",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
         """What a regulator would question: run the compliance rules on a record.
 
@@ -114,6 +124,7 @@ def register(cli: ModuleType) -> None:
         """
         try:
             from graph.findings import Severity, run_findings, select_rules
+            from graph.findings.waivers import waiver_file, waiver_rows
         except RULES_UNAVAILABLE as exc:
             raise cli.fail(f"cannot load the compliance rules: {exc}") from None
 
@@ -156,10 +167,19 @@ def register(cli: ModuleType) -> None:
             finally:
                 opened.close()
 
+        outcome = _apply_waivers(cli, report, waivers or (waiver_file(record) if record else None))
+        report = outcome.report
         if as_json:
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            data = report.to_dict()
+            data["waivers"] = {
+                "waived": waiver_rows(outcome.waived),
+                "expired": waiver_rows(outcome.expired),
+                "unused": [w.model_dump(mode="json") for w in outcome.unused],
+            }
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         else:
             _print_report(cli, report, gate)
+            _print_waivers(cli, outcome)
         for rule_id, message in report.errors.items():
             cli.err.print(
                 f"[bold red]rule {escape(rule_id)} could not run:[/] {escape(message)}",
@@ -223,6 +243,50 @@ def register(cli: ModuleType) -> None:
         cli.out.print(table)
 
 
+def _apply_waivers(cli: ModuleType, report: FindingsReport, path: Path | None) -> WaiverOutcome:
+    """The report after the waivers at ``path``; a bad waiver file is reported like a record."""
+    from graph.findings.waivers import apply_waivers, load_waivers
+
+    try:
+        return apply_waivers(report, load_waivers(path))
+    except RecordInvalid as exc:
+        raise cli.report_invalid(exc) from None
+
+
+def _print_waivers(cli: ModuleType, outcome: WaiverOutcome) -> None:
+    from graph.findings.waivers import waiver_rows
+
+    soft = not cli.out.is_terminal
+    if outcome.waived:
+        cli.out.print(
+            f"{len(outcome.waived)} finding(s) waived (accepted risks, hidden until their "
+            "review date):",
+            soft_wrap=soft,
+        )
+        for row in waiver_rows(outcome.waived):
+            cli.out.print(
+                f"  {escape(row['rule'])} {escape(row['element'])} — {escape(row['reason'])} "
+                f"(owner {escape(row['owner'])}, review by {row['review by']})",
+                soft_wrap=soft,
+                highlight=False,
+            )
+    for waived in outcome.expired:
+        cli.out.print(
+            f"[yellow]waiver expired[/] on {waived.waiver.review_by.isoformat()}: "
+            f"{escape(waived.finding.rule)} {escape(waived.finding.element_id)} is shown again "
+            f"(owner {escape(waived.waiver.owner)})",
+            soft_wrap=soft,
+            highlight=False,
+        )
+    for waiver in outcome.unused:
+        cli.out.print(
+            f"[yellow]waiver matches no finding:[/] {escape(waiver.rule)} {escape(waiver.element)}"
+            + (f" (line {waiver.line})" if waiver.line else ""),
+            soft_wrap=soft,
+            highlight=False,
+        )
+
+
 def _warn_if_other_version(cli: ModuleType, store: GraphStore, record: Path) -> None:
     """Neo4j may hold an older push of the record: say so, since findings describe what it holds."""
     rows = store.query("MATCH (r:Record) RETURN r.contentHash AS contentHash LIMIT 1").records()
@@ -274,6 +338,10 @@ def _print_report(cli: ModuleType, report: FindingsReport, gate: Severity | None
 
 
 def _print_blocks(cli: ModuleType, report: FindingsReport, title: str) -> None:
+    """One block per finding; in a pipe or log each line is printed whole (never wrapped)."""
+    if not cli.out.is_terminal:
+        _print_lines(cli, report, title)
+        return
     cli.out.print(f"[bold]{escape(title)}[/]")
     for f in report.findings:
         style = SEVERITY_STYLE[f.severity.value]
@@ -288,6 +356,20 @@ def _print_blocks(cli: ModuleType, report: FindingsReport, title: str) -> None:
         sources = _sources(f)
         if sources:
             cli.out.print(f"  [dim]{escape(sources)}[/]")
+
+
+def _print_lines(cli: ModuleType, report: FindingsReport, title: str) -> None:
+    write = sys.stdout.write
+    write(title + "\n")
+    for f in report.findings:
+        write(f"\n{f.severity.value.upper()} {f.rule} — {f.title}\n")
+        write(f"  {f.element_label} {f.element_name} ({f.element_id})\n")
+        write(f"  why: {' '.join(f.why.split())}\n")
+        write(f"  what to do: {' '.join(f.what_to_do.split())}\n")
+        sources = _sources(f)
+        if sources:
+            write(f"  {sources}\n")
+    sys.stdout.flush()
 
 
 def _print_table(cli: ModuleType, report: FindingsReport, title: str) -> None:
