@@ -18,12 +18,25 @@ LABELS = "explorer_labels"
 BASES = "explorer_bases"
 KINDS = "explorer_kinds"
 COUNTRIES = "explorer_countries"
+FUNCTIONS = "explorer_functions"
+LAYOUT = "explorer_layout"
 REQUEST = "explorer_focus_request"
-FILTERS = (LABELS, BASES, KINDS, COUNTRIES)
+ORIGIN = "explorer_origin"
+FILTERS = (LABELS, f"{LABELS}_flow", f"{LABELS}_free", BASES, KINDS, COUNTRIES, FUNCTIONS)
 
 
-def request_focus(state: MutableMapping[Any, Any], key: str) -> None:
+def request_focus(
+    state: MutableMapping[Any, Any],
+    key: str,
+    origin: tuple[str, str, str] | None = None,
+) -> None:
+    """Ask the explorer to focus on ``key``; ``origin`` is (page file, page title, what was
+    being looked at), so the explorer can say why and offer the way back."""
     state[REQUEST] = key
+    if origin is None:
+        state.pop(ORIGIN, None)
+    else:
+        state[ORIGIN] = origin
 
 
 def apply_focus_request(

@@ -22,7 +22,15 @@ import jinja2
 import pyvis
 from pyvis.network import Network
 
-from graph.visual import LegendEntry, VisualGraph, legend
+from graph.visual import (
+    FLOW_COLUMNS,
+    FLOW_REVERSED,
+    LegendEntry,
+    VisualGraph,
+    edge_words,
+    legend,
+    text_colour,
+)
 
 VIS_VERSION = "9.1.2"
 
@@ -33,12 +41,12 @@ _TEMPLATE = """<!DOCTYPE html>
 <title>{{ title }}</title>
 <style>{{ vis_css|safe }}</style>
 <style>
-  body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-  #legend { display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 6px 8px; font-size: 13px;
-            color: #333; border-bottom: 1px solid #e0e0e0; }
-  #legend .item { display: inline-flex; align-items: center; gap: 5px; }
-  #legend .swatch { width: 12px; height: 12px; display: inline-block; border-radius: 2px; }
-  #legend .shape { color: #777; font-size: 11px; }
+  body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+         color: #222; }
+  #legend { display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 6px 8px; font-size: 14px;
+            border-bottom: 1px solid #e0e0e0; }
+  #legend .item { display: inline-flex; align-items: center; gap: 6px; }
+  #legend .swatch { width: 14px; height: 14px; display: inline-block; border-radius: 3px; }
   #graph { width: 100%; height: {{ height }}px; }
   div.vis-tooltip { max-width: 420px; white-space: normal; font-size: 13px; line-height: 1.35;
                     font-family: inherit; }
@@ -49,7 +57,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <div id="legend" aria-label="legend">
 {% for entry in legend %}
   <span class="item"><span class="swatch" style="background: {{ entry.colour }}"></span>
-  {{ entry.label }} <span class="shape">({{ entry.shape }})</span></span>
+  {{ entry.name }}</span>
 {% endfor %}
 </div>
 <div id="graph" role="img" aria-label="{{ title }}"></div>
@@ -58,6 +66,8 @@ _TEMPLATE = """<!DOCTYPE html>
   var nodes = {{ nodes|tojson }};
   var edges = {{ edges|tojson }};
   var options = {{ options|tojson }};
+  var focus = {{ focus|tojson }};
+  var columns = {{ columns|tojson }};  /* level -> heading, data-flow layout only */
   function tip(markup) {
     if (!markup) { return undefined; }
     var element = document.createElement("div");
@@ -66,18 +76,90 @@ _TEMPLATE = """<!DOCTYPE html>
   }
   nodes.forEach(function (n) { n.title = tip(n.title); });
   edges.forEach(function (e) { e.title = tip(e.title); });
-  var network = new vis.Network(
-    document.getElementById("graph"),
-    { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges) },
-    options
-  );
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: { enabled: false } });
+  var data = { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges) };
+  var network = new vis.Network(document.getElementById("graph"), data, options);
+  window.ropagraphNetwork = network;
+  var levelOf = {};
+  nodes.forEach(function (n) { if (n.level !== undefined) { levelOf[n.id] = n.level; } });
+  if (Object.keys(columns).length) {
+    /* Column headings drawn on the canvas above each column, so they stay aligned. */
+    network.on("beforeDrawing", function (ctx) {
+      var positions = network.getPositions();
+      var xs = {}, top = Infinity;
+      Object.keys(positions).forEach(function (id) {
+        var level = levelOf[id], p = positions[id];
+        (xs[level] = xs[level] || []).push(p.x);
+        top = Math.min(top, p.y);
+      });
+      ctx.font = "bold 16px system-ui, sans-serif";
+      ctx.fillStyle = "#333";
+      ctx.textAlign = "center";
+      Object.keys(xs).forEach(function (level) {
+        var x = xs[level].reduce(function (a, b) { return a + b; }, 0) / xs[level].length;
+        if (columns[level]) { ctx.fillText(columns[level], x, top - 48); }
+      });
+    });
+  }
+  /* What a person can read: for each node, its label's box on screen (used by the browser
+     test, and handy in the console): labels drawn, font size on screen, overlaps. */
+  window.ropagraphLabels = function () {
+    var scale = network.getScale();
+    var canvas = document.querySelector("#graph canvas").getBoundingClientRect();
+    var boxes = nodes.map(function (n) {
+      var b = network.getBoundingBox(n.id);
+      var tl = network.canvasToDOM({ x: b.left, y: b.top });
+      var br = network.canvasToDOM({ x: b.right, y: b.bottom });
+      return { id: n.id, label: n.label || "", left: tl.x, top: tl.y, right: br.x,
+               bottom: br.y };
+    });
+    var overlaps = 0;
+    for (var i = 0; i < boxes.length; i++) {
+      for (var j = i + 1; j < boxes.length; j++) {
+        var a = boxes[i], b = boxes[j];
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 &&
+            b.top < a.bottom - 1) { overlaps++; }
+      }
+    }
+    var outside = boxes.filter(function (b) {
+      return b.left < -1 || b.top < -1 || b.right > canvas.width + 1 ||
+             b.bottom > canvas.height + 1;
+    }).length;
+    var unlabelled = boxes.filter(function (b) { return !b.label; }).length;
+    return { nodes: nodes.length, unlabelled: unlabelled,
+             fontPx: {{ font_size }} * scale, overlaps: overlaps, outside: outside };
+  };
+  function drawn() {
+    if (focus !== null) {
+      network.selectNodes([focus]);
+    }
     document.body.setAttribute("data-drawn", "yes");
-  });
-  {% if focus %}
-  network.once("afterDrawing", function () { network.selectNodes([{{ focus|tojson }}]); });
-  {% endif %}
+  }
+  if (options.physics && options.physics.enabled) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      network.fit();
+      drawn();
+    });
+  } else {
+    network.once("afterDrawing", function () {
+      /* Fit to the width, top-aligned, with room above the boxes for the column headings. */
+      var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+      nodes.forEach(function (n) {
+        var b = network.getBoundingBox(n.id);
+        box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
+        box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
+      });
+      var area = document.getElementById("graph").getBoundingClientRect();
+      var scale = Math.min(1.1, (area.width - 30) / (box.right - box.left),
+                           (area.height - 60) / (box.bottom - box.top + 60));
+      network.moveTo({
+        position: { x: (box.left + box.right) / 2,
+                    y: box.top - 60 + (area.height / 2 - 10) / scale },
+        scale: scale
+      });
+      drawn();
+    });
+  }
 }());
 </script>
 </body>
@@ -96,56 +178,151 @@ def _asset(name: str) -> str:
     raise FileNotFoundError(f"pyvis does not ship vis-{VIS_VERSION}/{name}; reinstall pyvis")
 
 
-def _options(edge_count: int, node_count: int) -> dict[str, Any]:
-    return {
+FLOW_NODE_SPACING = 60
+"""Vertical distance between boxes in a data-flow column (two lines of 15 px text fit)."""
+FONT_SIZE = 15
+FLOW_LEVEL_SEPARATION = 235
+LABEL_INSIDE = frozenset({"box", "ellipse", "database", "circle", "text"})
+
+
+def _options(layout: str, edge_count: int) -> dict[str, Any]:
+    font = {"size": FONT_SIZE, "face": "system-ui, sans-serif"}
+    base: dict[str, Any] = {
         "autoResize": True,
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-        "nodes": {"font": {"size": 16 if node_count < 150 else 12}, "borderWidth": 1},
-        "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "smooth": {"enabled": True, "type": "dynamic"},
-            "font": {"size": 9 if edge_count <= 150 else 0, "align": "middle", "color": "#555"},
-        },
-        "physics": {
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110},
-            "stabilization": {"iterations": 250, "fit": True},
+        "nodes": {
+            "font": font,
+            "borderWidth": 1,
+            "scaling": {"label": {"drawThreshold": 3}},
         },
     }
+    if layout == "flow":
+        base["layout"] = {
+            "hierarchical": {
+                "enabled": True,
+                "direction": "LR",
+                "levelSeparation": FLOW_LEVEL_SEPARATION,
+                "nodeSpacing": FLOW_NODE_SPACING,
+                "treeSpacing": FLOW_NODE_SPACING,
+                "blockShifting": True,
+                "edgeMinimization": True,
+                "parentCentralization": False,
+                "sortMethod": "directed",
+                "shakeTowards": "leaves",
+            }
+        }
+        base["physics"] = {"enabled": False}
+        base["edges"] = {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal"},
+            "color": {"color": "#8a96a8", "highlight": "#1a237e", "hover": "#1a237e"},
+            "font": {"size": 12, "color": "#333", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        }
+        return base
+    base["layout"] = {"randomSeed": 7, "improvedLayout": True}
+    base["edges"] = {
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        "smooth": {"enabled": True, "type": "dynamic"},
+        "color": {"color": "#8a96a8", "highlight": "#1a237e", "hover": "#1a237e"},
+        "font": {
+            "size": 12 if edge_count <= 150 else 0,
+            "align": "middle",
+            "color": "#333",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
+    }
+    base["physics"] = {
+        "solver": "forceAtlas2Based",
+        "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 130},
+        "stabilization": {"iterations": 300, "fit": True},
+    }
+    return base
 
 
-def network_data(visual: VisualGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _darker(colour: str) -> str:
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{int(c * 0.7):02x}" for c in channels)
+
+
+def network_data(
+    visual: VisualGraph, layout: str = "free", focus: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """vis-network's node and edge records for ``visual``, built through pyvis.
 
     Nodes get no vis ``group``: vis-network would colour them from its own palette and
-    override ours.
+    override ours. In the data-flow layout every node is a box with its label inside (labels
+    in a column cannot overlap) in a text colour chosen for contrast with the box.
     """
     net = Network(directed=True, cdn_resources="in_line")
+    flow = layout == "flow"
     for node in visual["nodes"]:
+        colour = node["colour"]
+        shape = "box" if flow else node["shape"]
+        inside = shape in LABEL_INSIDE
+        font: dict[str, Any] = (
+            {"color": text_colour(colour)}
+            if inside
+            else {"color": "#111111", "strokeWidth": 3, "strokeColor": "#ffffff"}
+        )
+        extra: dict[str, Any] = {"font": font}
+        if flow:
+            extra["level"] = node["level"]
+            extra["margin"] = 7
+            extra["widthConstraint"] = {"maximum": 200}
+        if node["id"] == focus:
+            extra["borderWidth"] = 5
+            extra["shadow"] = {"enabled": True, "color": "#ffd600", "size": 18, "x": 0, "y": 0}
         size = 14 if node["count"] == 1 else min(14 + 4 * len(f"{node['count']}"), 40)
         net.add_node(
             node["id"],
             label=node["label"],
             title=node["title"],
-            color=node["colour"],
-            shape=node["shape"],
+            color={
+                "background": colour,
+                "border": "#ffd600" if node["id"] == focus else _darker(colour),
+                "highlight": {"background": colour, "border": "#ffd600"},
+                "hover": {"background": colour, "border": "#1a237e"},
+            },
+            shape=shape,
             size=size,
+            **extra,
         )
-    show_labels = len(visual["edges"]) <= 150
+    show_labels = not flow and len(visual["edges"]) <= 150
     for edge in visual["edges"]:
-        label = edge["type"] if edge["count"] == 1 else f"{edge['type']} ×{edge['count']:,}"
+        words = edge_words(edge["type"])
+        if edge["count"] == 1:
+            label = words if show_labels else None
+        else:
+            label = f"×{edge['count']:,}" if flow else f"{words} ×{edge['count']:,}"
+        source, target = edge["source"], edge["target"]
+        if flow and edge["type"] in FLOW_REVERSED:
+            source, target = target, source
         net.add_edge(
-            edge["source"],
-            edge["target"],
+            source,
+            target,
             id=edge["id"],
             title=edge["title"],
-            label=label if show_labels else None,
-            color="#9aa5b1",
-            width=1 if edge["count"] == 1 else min(1 + len(f"{edge['count']}"), 6),
+            label=label,
+            width=1.3 if edge["count"] == 1 else min(1.3 + len(f"{edge['count']}"), 7),
         )
     nodes: list[dict[str, Any]] = [dict(n) for n in net.nodes]
     edges: list[dict[str, Any]] = [{k: v for k, v in e.items() if v is not None} for e in net.edges]
     return nodes, edges
+
+
+def flow_height(
+    visual: VisualGraph, width: int = 1050, minimum: int = 420, maximum: int = 2600
+) -> int:
+    """Canvas height for the data-flow layout: the tallest column at the scale that fits the
+    columns into ``width`` pixels (the page width the explorer usually gets)."""
+    per_level: dict[int, int] = {}
+    for node in visual["nodes"]:
+        per_level[node["level"]] = per_level.get(node["level"], 0) + 1
+    tallest = max(per_level.values(), default=1)
+    span = (len(per_level) - 1) * FLOW_LEVEL_SEPARATION + 220
+    scale = min(1.1, width / span)
+    return max(minimum, min(maximum, int(tallest * FLOW_NODE_SPACING * scale) + 120))
 
 
 def render_html(
@@ -154,21 +331,30 @@ def render_html(
     height: int = 620,
     title: str = "Processing graph",
     focus: str | None = None,
+    layout: str = "free",
 ) -> str:
-    """A complete HTML page drawing ``visual`` with a legend; safe to embed in an iframe."""
-    nodes, edges = network_data(visual)
+    """A complete HTML page drawing ``visual`` with a legend; safe to embed in an iframe.
+
+    ``layout``: 'flow' (left to right in columns, see graph.visual.FLOW_LEVEL) or 'free'
+    (force-directed, seeded so it is the same on every load).
+    """
+    nodes, edges = network_data(visual, layout, focus)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.policies["json.dumps_function"] = json.dumps
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     entries: list[LegendEntry] = legend(visual)
+    levels = sorted({n["level"] for n in visual["nodes"]})
+    columns = {str(level): FLOW_COLUMNS[level] for level in levels} if layout == "flow" else {}
     return env.from_string(_TEMPLATE).render(
         title=title,
         height=height,
         vis_css=_asset("vis-network.css"),
         vis_js=_asset("vis-network.min.js"),
         legend=entries,
+        columns=columns,
         nodes=nodes,
         edges=edges,
-        options=_options(len(edges), len(nodes)),
+        options=_options(layout, len(edges)),
         focus=focus,
+        font_size=FONT_SIZE,
     )

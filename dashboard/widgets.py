@@ -76,7 +76,24 @@ def unavailable(feature: str, reason: str) -> None:
     st.warning(f"{feature} not available: {reason}")
 
 
-def draw(view: View, *, height: int = 620, title: str = "Processing graph") -> None:
+def kind_name(kind: str) -> str:
+    """'sub_processor' -> 'sub-processor' (recipient kinds as people say them)."""
+    return KIND_NAMES.get(kind, kind.replace("_", " "))
+
+
+KIND_NAMES = {
+    "processor": "processor",
+    "sub_processor": "sub-processor",
+    "controller": "controller",
+    "joint_controller": "joint controller",
+    "public_authority": "public authority",
+    "unspecified": "role not stated",
+}
+
+
+def draw(
+    view: View, *, height: int = 620, title: str = "Processing graph", layout: str = "free"
+) -> None:
     """Draw a view in an iframe, with what it stands for said above it."""
     if view.matched == 0 or view.missing_focus:
         st.info(view.message)
@@ -86,5 +103,6 @@ def draw(view: View, *, height: int = 620, title: str = "Processing graph") -> N
         st.warning(view.message)
     else:
         st.caption(view.message)
-    markup = render_html(view.visual, height=height, title=title, focus=view.focus)
-    st.iframe(markup, height=height + 60, alt=title)
+    markup = render_html(view.visual, height=height, title=title, focus=view.focus, layout=layout)
+    extra = 110 if layout == "flow" else 70  # legend (and column headings) above the canvas
+    st.iframe(markup, height=height + extra, alt=title)

@@ -1,4 +1,4 @@
-"""Graph explorer: the processing graph drawn, filtered, and focused on one element."""
+"""Graph explorer: how personal data flows, left to right, filtered and focused on one element."""
 
 from __future__ import annotations
 
@@ -6,22 +6,31 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, explorer_state, widgets
+from dashboard.graph_html import flow_height
 from graph.visual import (
     DEFAULT_MAX_NODES,
+    FLOW_LABELS,
     ViewFilter,
     facets,
+    field_name,
     focus_candidates,
+    label_name,
     node_caption,
     node_fields,
     view,
 )
 
+LAYOUTS = {
+    "flow": "Data flow (left to right)",
+    "free": "Everything (free layout)",
+}
+
 
 def main() -> None:
     current = widgets.page_header(
         "Graph explorer",
-        "Every element of the record and how personal data moves between them. Hover for "
-        "details (and where the source says it), drag to move, scroll to zoom.",
+        "Where personal data comes from, which activities use it, on what basis, who receives "
+        "it and where it goes. Hover for details and where the source says it; scroll to zoom.",
     )
     with st.spinner("Reading the graph from the store (once per record)…"):
         graph = data.graph(current)
@@ -35,9 +44,24 @@ def main() -> None:
         st.warning(f"'{focus}' is not an element of this record.")
         state[explorer_state.FOCUS] = focus = None
 
+    origin = state.get(explorer_state.ORIGIN)
+    if origin and focus:
+        page, title, about = origin
+        st.info(f"Showing {widgets.md(about)} — highlighted with a yellow border.")
+        if st.button(f"← Back to {title}", key="explorer_back"):
+            state.pop(explorer_state.ORIGIN, None)
+            st.switch_page(page)
+
+    layout = st.radio(
+        "Layout",
+        list(LAYOUTS),
+        format_func=LAYOUTS.__getitem__,
+        horizontal=True,
+        key=explorer_state.LAYOUT,
+    )
     with st.sidebar:
         st.subheader("Focus")
-        search = st.text_input("Find an element (name or id)", key=explorer_state.SEARCH)
+        search = st.text_input("Find an element (name or identifier)", key=explorer_state.SEARCH)
         candidates = focus_candidates(graph, search)
         if focus and focus not in candidates:
             candidates.insert(0, focus)
@@ -45,12 +69,23 @@ def main() -> None:
             "Focus on",
             [None, *candidates],
             key=explorer_state.FOCUS,
-            format_func=lambda k: "— the whole graph —" if k is None else node_caption(graph, k),
+            format_func=lambda k: "— everything —" if k is None else node_caption(graph, k),
         )
-        hops = st.slider("Neighbourhood (hops)", 1, 3, 1, key=explorer_state.HOPS)
+        hops = st.slider("Steps around it", 1, 3, 1, key=explorer_state.HOPS)
         st.subheader("Filters")
-        labels = st.multiselect(
-            "Only these labels", options.labels, key=explorer_state.LABELS, placeholder="all"
+        functions = st.multiselect(
+            "Business function",
+            options.business_functions,
+            key=explorer_state.FUNCTIONS,
+            placeholder="any",
+        )
+        country_names = dict(options.countries)
+        countries = st.multiselect(
+            "Country",
+            list(country_names),
+            key=explorer_state.COUNTRIES,
+            format_func=lambda c: country_names.get(c, c),
+            placeholder="any",
         )
         base_names = dict(options.lawful_bases)
         bases = st.multiselect(
@@ -61,15 +96,25 @@ def main() -> None:
             placeholder="any",
         )
         kinds = st.multiselect(
-            "Recipient kind", options.recipient_kinds, key=explorer_state.KINDS, placeholder="any"
-        )
-        country_names = dict(options.countries)
-        countries = st.multiselect(
-            "Country",
-            list(country_names),
-            key=explorer_state.COUNTRIES,
-            format_func=lambda c: f"{country_names.get(c, c)} ({c})",
+            "Kind of recipient",
+            options.recipient_kinds,
+            key=explorer_state.KINDS,
+            format_func=widgets.kind_name,
             placeholder="any",
+        )
+        shown_by_default = (
+            [lb for lb in options.labels if lb in FLOW_LABELS] if layout == "flow" else []
+        )
+        labels_key = f"{explorer_state.LABELS}_{layout}"
+        state.setdefault(labels_key, shown_by_default)
+        labels = st.multiselect(
+            "Show only",
+            options.labels,
+            key=labels_key,
+            format_func=label_name,
+            placeholder="everything",
+            help="The data-flow view leaves out systems, security, retention and the "
+            "controller's laws and procedures; add them here.",
         )
         hide_isolated = st.checkbox("Hide unconnected elements", value=True)
 
@@ -79,17 +124,22 @@ def main() -> None:
         lawful_bases=frozenset(bases),
         recipient_kinds=frozenset(kinds),
         countries=frozenset(countries),
+        business_functions=frozenset(functions),
         focus=chosen if isinstance(chosen, str) else None,
         hops=hops,
         hide_isolated=hide_isolated,
         max_nodes=DEFAULT_MAX_NODES,
+        layout=str(layout),
     )
-    widgets.draw(view(graph, flt))
+    with st.spinner("Drawing…"):
+        drawn = view(graph, flt)
+    height = flow_height(drawn.visual) if layout == "flow" else 640
+    widgets.draw(drawn, height=height, layout=str(layout))
 
     if flt.focus:
         st.subheader(widgets.md(node_caption(graph, flt.focus)))
-        details = node_fields(graph.nodes[flt.focus])
-        widgets.table(pd.DataFrame(details, columns=["field", "value"]))
+        details = [(field_name(k), v) for k, v in node_fields(graph.nodes[flt.focus])]
+        widgets.table(pd.DataFrame(details, columns=["Field", "Value"]))
 
 
 main()

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple, TypedDict
 
 from graph.build import Graph
 from graph.schema import NODE_SPECS, NODES
+from graph.visual.words import edge_words, field_name, label_name, label_plural, label_short
 
 DEFAULT_MAX_NODES = 500
 """Above this many nodes a view is aggregated per label: a browser lays out a few hundred nodes
@@ -55,13 +56,64 @@ STYLE: dict[str, LabelStyle] = {
     "Recipient": LabelStyle("#ef6c00", "square"),
     "Country": LabelStyle("#455a64", "ellipse"),
     "TransferMechanism": LabelStyle("#d32f2f", "box"),
-    "System": LabelStyle("#5e35b1", "database"),
+    "System": LabelStyle("#5e35b1", "square"),
     "SecurityMeasure": LabelStyle("#9e9d24", "dot"),
     "RetentionRule": LabelStyle("#f9a825", "diamond"),
     "Procedure": LabelStyle("#0097a7", "box"),
     "Cookie": LabelStyle("#795548", "dot"),
 }
 """Colour and shape per label; one entry per label of :mod:`graph.schema` (a test checks)."""
+
+FLOW_LEVEL: dict[str, int] = {
+    "Legislation": -1,
+    "Procedure": -1,
+    "Record": 0,
+    "Controller": 0,
+    "DataSubject": 0,
+    "Source": 0,
+    "Activity": 1,
+    "DataCategory": 2,
+    "LawfulBasis": 2,
+    "SpecialCategoryCondition": 2,
+    "System": 2,
+    "SecurityMeasure": 2,
+    "RetentionRule": 2,
+    "Recipient": 3,
+    "Country": 4,
+    "TransferMechanism": 4,
+}
+"""The column of each label in the left-to-right data-flow view: whose data and where it comes
+from → processing activities → what data, on which basis → who receives it → where it goes and
+under which safeguard."""
+
+FLOW_COLUMNS: dict[int, str] = {
+    -1: "Law, procedures",
+    0: "Whose data, from where",
+    1: "Activities",
+    2: "What data, what basis",
+    3: "Who receives it",
+    4: "Where it goes",
+}
+
+FLOW_LABELS: frozenset[str] = frozenset(
+    {
+        "DataSubject",
+        "Source",
+        "Activity",
+        "DataCategory",
+        "LawfulBasis",
+        "SpecialCategoryCondition",
+        "Recipient",
+        "Country",
+        "TransferMechanism",
+    }
+)
+"""What the data-flow view shows unless asked for more (systems, security, retention, the
+controller and its laws and procedures are a click away: they are not part of the flow)."""
+
+FLOW_REVERSED: frozenset[str] = frozenset({"CONCERNS"})
+"""Relationships drawn against their stored direction in the data-flow view: an activity
+*concerns* data subjects, but their data flows *from* them into the activity."""
 
 LABEL_ORDER: dict[str, int] = {spec.label: index for index, spec in enumerate(NODES)}
 EDGE_COLOUR = "#9aa5b1"
@@ -78,6 +130,8 @@ class VisualNode(TypedDict):
     ref: str | None
     count: int
     """How many graph nodes this drawn node stands for (1 unless aggregated)."""
+    level: int
+    """Its column in the data-flow view (see FLOW_LEVEL)."""
 
 
 class VisualEdge(TypedDict):
@@ -98,6 +152,8 @@ class LegendEntry(NamedTuple):
     label: str
     colour: str
     shape: str
+    name: str = ""
+    """What the label is called on screen ('Processing activity')."""
 
 
 # --------------------------------------------------------------------------- formatting
@@ -142,14 +198,14 @@ def _tooltip(heading: str, fields: Iterable[tuple[str, str]]) -> str:
         if name == "ref":
             parts.append(f"<i>where the source says it:</i> {text}")
         else:
-            parts.append(f"{html.escape(name)}: {text}")
+            parts.append(f"{html.escape(field_name(name))}: {text}")
     return "<br>".join(parts)
 
 
 def node_caption(graph: Graph, key: str) -> str:
     """'Activity · Email newsletter' — how a node is named in lists and messages."""
     data = graph.nodes[key]
-    return f"{data['label']} · {data.get('name') or data['id']}"
+    return f"{label_short(str(data['label']))} · {data.get('name') or data['id']}"
 
 
 def _visual_node(key: str, data: Mapping[str, Any]) -> VisualNode:
@@ -162,9 +218,10 @@ def _visual_node(key: str, data: Mapping[str, Any]) -> VisualNode:
         group=label,
         colour=style.colour,
         shape=style.shape,
-        title=_tooltip(f"{label}: {name}", node_fields(data)),
+        title=_tooltip(f"{label_short(label)}: {name}", node_fields(data)),
         ref=data.get("ref"),
         count=1,
+        level=FLOW_LEVEL.get(label, 2),
     )
 
 
@@ -202,7 +259,7 @@ def to_visual(graph: Graph, keys: Iterable[str] | None = None) -> VisualGraph:
                     source=source,
                     target=target,
                     type=rel_type,
-                    title=_tooltip(rel_type, _edge_fields(data)),
+                    title=_tooltip(edge_words(rel_type), _edge_fields(data)),
                     count=1,
                 )
             )
@@ -241,16 +298,17 @@ def aggregate(graph: Graph, keys: Iterable[str], keep: Iterable[str] = ()) -> Vi
         nodes.append(
             VisualNode(
                 id=f"group:{label}",
-                label=f"{label} ×{n:,}",
+                label=f"{n:,} {label_plural(label)}" if n != 1 else f"1 {label_short(label)}",
                 group=label,
                 colour=style.colour,
                 shape=style.shape,
                 title=_tooltip(
-                    f"{n:,} {label} node{'' if n == 1 else 's'}",
+                    f"{n:,} {label_plural(label)}",
                     [("drawn as one", "narrow the filters or focus on a node to see them")],
                 ),
                 ref=None,
                 count=n,
+                level=FLOW_LEVEL.get(label, 2),
             )
         )
     nodes.sort(key=lambda n: n["id"])
@@ -266,7 +324,7 @@ def aggregate(graph: Graph, keys: Iterable[str], keep: Iterable[str] = ()) -> Vi
             source=source,
             target=target,
             type=rel,
-            title=_tooltip(f"{rel} ×{n:,}", []),
+            title=_tooltip(f"{edge_words(rel)} ×{n:,}", []),
             count=n,
         )
         for (source, rel, target), n in sorted(edge_counts.items())
@@ -277,4 +335,26 @@ def aggregate(graph: Graph, keys: Iterable[str], keep: Iterable[str] = ()) -> Vi
 def legend(visual: VisualGraph) -> list[LegendEntry]:
     """Labels present in a drawing, in schema order, with their colour and shape."""
     labels = sorted({n["group"] for n in visual["nodes"]}, key=lambda lb: LABEL_ORDER.get(lb, 99))
-    return [LegendEntry(lb, *STYLE.get(lb, LabelStyle("#607d8b", "dot"))) for lb in labels]
+    return [
+        LegendEntry(lb, *STYLE.get(lb, LabelStyle("#607d8b", "dot")), name=label_name(lb))
+        for lb in labels
+    ]
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of '#rrggbb'."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours (1 to 21; 4.5 is readable body text)."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Near-black or white, whichever reads better on ``background``."""
+    dark, light = "#111111", "#ffffff"
+    return dark if contrast_ratio(dark, background) >= contrast_ratio(light, background) else light

@@ -17,6 +17,7 @@ from graph.visual.drawing import (
     aggregate,
     to_visual,
 )
+from graph.visual.flow import aggregate_flow
 
 # --------------------------------------------------------------------------- choosing nodes
 
@@ -41,10 +42,17 @@ class ViewFilter:
     hops: int = 1
     hide_isolated: bool = True
     max_nodes: int = DEFAULT_MAX_NODES
+    business_functions: frozenset[str] = frozenset()
+    """Activities of these business functions (departments) only."""
+    layout: str = "free"
+    """'flow' (left to right, grouped by business function at scale) or 'free' (grouped per
+    label at scale)."""
 
     @property
     def scoped(self) -> bool:
-        return bool(self.lawful_bases or self.recipient_kinds or self.countries)
+        return bool(
+            self.lawful_bases or self.recipient_kinds or self.countries or self.business_functions
+        )
 
 
 def _of_label(graph: Graph, label: str) -> list[str]:
@@ -76,6 +84,11 @@ def select_nodes(graph: Graph, flt: ViewFilter) -> set[str]:
         recipients = _of_label(graph, "Recipient")
 
         def basis_ok(activity: str) -> bool:
+            if (
+                flt.business_functions
+                and graph.nodes[activity].get("businessFunction") not in flt.business_functions
+            ):
+                return False
             if not flt.lawful_bases:
                 return True
             bases = {graph.nodes[b]["id"] for b in _neighbours(graph, activity, "RELIES_ON")}
@@ -103,7 +116,7 @@ def select_nodes(graph: Graph, flt: ViewFilter) -> set[str]:
         kept_recipients = {
             r
             for r in local_recipients
-            if not flt.lawful_bases
+            if not (flt.lawful_bases or flt.business_functions)
             or any(a in kept_activities for a in _neighbours(graph, r, "DISCLOSES_TO", False))
         }
         scoped: set[str] = kept_activities | kept_recipients
@@ -177,11 +190,12 @@ class View:
             return "Nothing matches these filters: widen them (or clear the focus)."
         if self.aggregated:
             return (
-                f"{self.matched:,} nodes match — more than the {self.max_nodes:,} that can be "
-                "drawn, so each label is drawn as one node with its count. Narrow the filters "
-                "or focus on a node to see individual elements."
+                f"{self.matched:,} elements match — more than the {self.max_nodes:,} that can be "
+                f"drawn one by one, so similar ones are drawn as one box with their count "
+                f"({len(self.visual['nodes']):,} boxes). Narrow the filters (business function, "
+                "country, …) or focus on an element to see each one."
             )
-        return f"Showing all {self.matched:,} matching nodes."
+        return f"Showing all {self.matched:,} matching elements."
 
 
 def view(graph: Graph, flt: ViewFilter) -> View:
@@ -193,7 +207,9 @@ def view(graph: Graph, flt: ViewFilter) -> View:
         missing, focus = focus, None
     if focus is not None:
         kept = neighbourhood(graph, focus, max(flt.hops, 0), within=kept | {focus})
-    return view_of(graph, kept, flt.max_nodes, focus=focus, missing_focus=missing)
+    return view_of(
+        graph, kept, flt.max_nodes, focus=focus, missing_focus=missing, layout=flt.layout
+    )
 
 
 def view_of(
@@ -202,11 +218,17 @@ def view_of(
     max_nodes: int = DEFAULT_MAX_NODES,
     focus: str | None = None,
     missing_focus: str | None = None,
+    layout: str = "free",
 ) -> View:
-    """A drawing of exactly ``keys`` (aggregated per label when there are too many)."""
+    """A drawing of exactly ``keys``; when there are too many, grouped per label (free layout)
+    or by business function and most-connected elements (data-flow layout)."""
     kept = {k for k in keys if k in graph}
     if len(kept) > max_nodes:
-        visual = aggregate(graph, kept, keep=[focus] if focus else [])
+        keep = [focus] if focus else []
+        if layout == "flow":
+            visual = aggregate_flow(graph, kept, keep=keep)
+        else:
+            visual = aggregate(graph, kept, keep=keep)
         return View(visual, len(kept), True, max_nodes, focus, missing_focus)
     return View(to_visual(graph, kept), len(kept), False, max_nodes, focus, missing_focus)
 
@@ -224,6 +246,8 @@ class Facets:
     recipient_kinds: list[str]
     countries: list[tuple[str, str]]
     """(code, name) of countries that appear in the graph."""
+    business_functions: list[str] = field(default_factory=list)
+    """Business functions (departments) the activities name."""
 
 
 def facets(graph: Graph) -> Facets:
@@ -242,7 +266,14 @@ def facets(graph: Graph) -> Facets:
         (str(graph.nodes[k]["id"]), str(graph.nodes[k].get("name") or graph.nodes[k]["id"]))
         for k in _of_label(graph, "Country")
     )
-    return Facets(labels, bases, kinds, countries)
+    functions = sorted(
+        {
+            str(f)
+            for _, f in graph.nodes(data="businessFunction")
+            if isinstance(f, str) and f.strip()
+        }
+    )
+    return Facets(labels, bases, kinds, countries, functions)
 
 
 def focus_candidates(graph: Graph, text: str = "", limit: int = 200) -> list[str]:
