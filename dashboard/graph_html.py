@@ -178,10 +178,12 @@ def _asset(name: str) -> str:
     raise FileNotFoundError(f"pyvis does not ship vis-{VIS_VERSION}/{name}; reinstall pyvis")
 
 
-FLOW_NODE_SPACING = 60
+FLOW_NODE_SPACING = 64
 """Vertical distance between boxes in a data-flow column (two lines of 15 px text fit)."""
 FONT_SIZE = 15
-FLOW_LEVEL_SEPARATION = 235
+FLOW_LEVEL_SEPARATION = 245
+GROUPED_EDGE = {"color": "rgba(110,125,145,0.28)", "highlight": "#1a237e", "hover": "#1a237e"}
+"""Many wide grouped flows drawn opaque become one grey band; translucent, the paths show."""
 LABEL_INSIDE = frozenset({"box", "ellipse", "database", "circle", "text"})
 
 
@@ -269,7 +271,7 @@ def network_data(
         if flow:
             extra["level"] = node["level"]
             extra["margin"] = 7
-            extra["widthConstraint"] = {"maximum": 200}
+            extra["widthConstraint"] = {"maximum": 215}
         if node["id"] == focus:
             extra["borderWidth"] = 5
             extra["shadow"] = {"enabled": True, "color": "#ffd600", "size": 18, "x": 0, "y": 0}
@@ -289,12 +291,13 @@ def network_data(
             **extra,
         )
     show_labels = not flow and len(visual["edges"]) <= 150
+    grouped = any(n["count"] > 1 for n in visual["nodes"])
     for edge in visual["edges"]:
         words = edge_words(edge["type"])
-        if edge["count"] == 1:
+        if edge["count"] == 1 or flow:  # grouped flows: the count is in the tooltip and width
             label = words if show_labels else None
         else:
-            label = f"×{edge['count']:,}" if flow else f"{words} ×{edge['count']:,}"
+            label = f"{words} ×{edge['count']:,}"
         source, target = edge["source"], edge["target"]
         if flow and edge["type"] in FLOW_REVERSED:
             source, target = target, source
@@ -305,6 +308,7 @@ def network_data(
             title=edge["title"],
             label=label,
             width=1.3 if edge["count"] == 1 else min(1.3 + len(f"{edge['count']}"), 7),
+            color=GROUPED_EDGE if flow and grouped else None,
         )
     nodes: list[dict[str, Any]] = [dict(n) for n in net.nodes]
     edges: list[dict[str, Any]] = [{k: v for k, v in e.items() if v is not None} for e in net.edges]

@@ -40,6 +40,19 @@ MAX_EACH = 20
 """Elements of one label drawn individually in a grouped data-flow view (a column of ~20 boxes
 fits a screen with every label readable)."""
 
+MAX_BY_LABEL = {
+    "DataSubject": 10,
+    "Source": 8,
+    "DataCategory": 14,
+    "LawfulBasis": 7,
+    "SpecialCategoryCondition": 3,
+    "Recipient": 18,
+    "Country": 14,
+    "TransferMechanism": 9,
+}
+"""Per label, so that each column of the flow stays around 25 boxes (subjects and sources share
+the first column, countries and safeguards the last)."""
+
 NO_FUNCTION = "no business function stated"
 
 KIND_PLURALS = {
@@ -90,11 +103,12 @@ def aggregate_flow(
     groups: dict[str, tuple[_Group, list[str]]] = {}
     for label, members in by_label.items():
         alone: set[str] = set()
-        if label != "Activity" and len(members) > max_each:
+        limit = min(max_each, MAX_BY_LABEL.get(label, max_each))
+        if label != "Activity" and len(members) > limit:
             sub = graph.subgraph(chosen)
             degree = dict(nx.degree(sub, members))
             ranked = sorted(members, key=lambda k: (-degree.get(k, 0), k))
-            alone = set(ranked[:max_each])
+            alone = set(ranked[:limit])
         elif label != "Activity":
             alone = set(members)
         for key in members:
