@@ -42,6 +42,7 @@ from loaders import RecordInvalid, content_hash, load_record, record_files
 
 if TYPE_CHECKING:
     from graph.findings import FindingsReport
+    from graph.findings.waivers import WaiverOutcome
 
 SOURCE_KEY = "ropagraph_source"
 
@@ -246,6 +247,35 @@ def findings(current: Loaded, as_of: dt.date | None = None) -> FindingsReport | 
         return _findings_cached(current.source.kind, current.source.db, current.content_hash, day)
     except StoreError as exc:
         return Unavailable(f"the findings could not be computed: {exc}")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _waivers_text(path: str, mtime_ns: int) -> str:
+    del mtime_ns  # cache key only: an edited file is read again
+    return Path(path).read_text(encoding="utf-8")
+
+
+def waived_findings(
+    current: Loaded, report: FindingsReport
+) -> tuple[WaiverOutcome | None, Unavailable | None]:
+    """The report after the record's ``waivers.yaml`` (read fresh when it changes).
+
+    Returns (outcome, None), or (None, why) when the waiver file is broken — the page then
+    shows every finding and says why no waiver was applied.
+    """
+    from graph.findings.waivers import WaiverOutcome, apply_waivers, parse_waivers, waiver_file
+
+    record_path = current.source.record
+    found = waiver_file(Path(record_path)) if record_path else None
+    if found is None:
+        return WaiverOutcome(report), None
+    try:
+        waivers = parse_waivers(_waivers_text(str(found), found.stat().st_mtime_ns), found)
+    except RecordInvalid as exc:
+        return None, Unavailable("; ".join(str(p) for p in exc.problems))
+    except OSError as exc:
+        return None, Unavailable(f"cannot read {found}: {exc}")
+    return apply_waivers(report, waivers), None
 
 
 def _signature(path: Path) -> tuple[tuple[str, int, int], ...]:

@@ -10,11 +10,17 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import streamlit as st
 
 from graph.build import node_key
+from graph.visual import label_short
 
 if TYPE_CHECKING:
-    from graph.findings import Finding
+    from graph.findings import Finding, FindingsReport
+
+SEVERITY_COLOUR = {"high": "red", "medium": "orange", "low": "blue", "info": "gray"}
+"""Streamlit colour names per severity (badges, expander headers): red reads as urgent,
+grey as informational."""
 
 
 def severity_order(severity: Any) -> int:
@@ -67,7 +73,7 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
             {
                 "severity": str(f.severity),
                 "finding": f.title,
-                "element": f"{f.element_label} · {f.element_name or f.element_id}",
+                "element": f"{label_short(f.element_label)} · {f.element_name or f.element_id}",
                 "why": f.why,
                 "what to do": f.what_to_do,
                 "articles": "; ".join(f.articles),
@@ -84,5 +90,55 @@ def describe(finding: Finding) -> str:
     """One line naming a finding, for select boxes."""
     return (
         f"[{finding.severity}] {finding.title} — "
-        f"{finding.element_label} · {finding.element_name or finding.element_id}"
+        f"{label_short(finding.element_label)} · {finding.element_name or finding.element_id}"
     )
+
+
+def severities_present(findings: Sequence[Finding]) -> list[str]:
+    """Severities that occur, most severe first (never alphabetical)."""
+    present = {str(f.severity): severity_order(f.severity) for f in findings}
+    return sorted(present, key=present.__getitem__)
+
+
+def rule_titles(findings: Iterable[Finding]) -> dict[str, str]:
+    return {f.rule: f"{f.title} ({f.rule})" for f in findings}
+
+
+def group_by_rule(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings per rule: most severe rules first, then the rules with most findings."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in sort_findings(findings):
+        groups.setdefault(finding.rule, []).append(finding)
+    return sorted(
+        groups.items(),
+        key=lambda item: (severity_order(item[1][0].severity), -len(item[1]), item[0]),
+    )
+
+
+def top_by_rule(findings: Iterable[Finding], n: int) -> pd.DataFrame:
+    """The ``n`` most severe rules with how many findings each has (an overview, not a list)."""
+    rows = [
+        {
+            "severity": str(items[0].severity),
+            "finding": items[0].title,
+            "how many": len(items),
+            "for example": f"{label_short(items[0].element_label)} · "
+            f"{items[0].element_name or items[0].element_id}",
+        }
+        for _, items in group_by_rule(findings)[:n]
+    ]
+    return pd.DataFrame(rows, columns=["severity", "finding", "how many", "for example"])
+
+
+def severity_metrics(report: FindingsReport) -> None:
+    """One coloured count per severity, high first."""
+    columns = st.columns(4)
+    for column, (severity, n) in zip(columns, report.counts().items(), strict=False):
+        name = str(severity)
+        with column:
+            st.badge(name.upper(), color=SEVERITY_COLOUR.get(name, "gray"))
+            st.metric(f"{name} findings", n, label_visibility="collapsed")
+
+
+def waiver_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["rule", "element", "reason", "owner", "review by"])

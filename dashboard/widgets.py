@@ -13,10 +13,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, downloads
 from dashboard.data import Loaded, NotLoaded
 from dashboard.graph_html import render_html
-from graph.visual import View
+from graph.visual import View, label_short
+
+PAGE_ROWS = 50
+"""Rows per page of a paged table: enough to scan, small enough to print."""
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&\"'])")
 
@@ -65,11 +68,44 @@ def page_header(title: str, intro: str | None = None) -> Loaded:
     return current
 
 
+def label_text(label: str) -> str:
+    """A graph label as people say it ('DataCategory' -> 'Data category')."""
+    return label_short(label)
+
+
 def table(frame: pd.DataFrame, *, height: int | None = None, key: str | None = None) -> None:
+    """An interactive table showing every row (up to 30 without scrolling inside it); above
+    PAGE_ROWS rows it is paged, so nothing hides in a 10-row window."""
     if frame.empty:
         st.caption("(none)")
         return
-    st.dataframe(frame, hide_index=True, height=height if height else "auto", key=key)
+    if len(frame) > PAGE_ROWS:
+        frame = _page(frame, key or f"table-{'-'.join(map(str, frame.columns))[:60]}")
+    rows_high = min(len(frame), 30) * 35 + 40
+    st.dataframe(frame, hide_index=True, height=height if height else rows_high, key=key)
+
+
+def _page(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    pages = -(-len(frame) // PAGE_ROWS)
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    page = int(left.number_input(f"Page (of {pages})", 1, pages, 1, key=f"{key}-page"))
+    start = (page - 1) * PAGE_ROWS
+    right.caption(f"Rows {start + 1:,}–{min(start + PAGE_ROWS, len(frame)):,} of {len(frame):,}")
+    return frame.iloc[start : start + PAGE_ROWS]
+
+
+def paged_static_table(frame: pd.DataFrame, *, key: str) -> None:
+    """A plain table (every row printed when the page is printed), paged above PAGE_ROWS."""
+    if frame.empty:
+        st.caption("(none)")
+        return
+    shown = _page(frame, key) if len(frame) > PAGE_ROWS else frame
+    st.table(shown.reset_index(drop=True))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as a spreadsheet-safe CSV download."""
+    return downloads.csv_bytes(list(map(str, frame.columns)), frame.itertuples(index=False))
 
 
 def unavailable(feature: str, reason: str) -> None:
