@@ -53,7 +53,8 @@ def main() -> None:
         st.stop()
     navigation = st.navigation([st.Page(path, title=title) for path, title in PAGES])
     with st.sidebar:
-        st.caption(f"Store: {md(source.title)}")
+        with st.expander("About"):  # the store path is for whoever runs the dashboard
+            st.caption(f"Store: {md(source.title)}")
         if source.uploaded:
             st.info("This session shows an uploaded record.")
             st.button("Back to the default record", on_click=_back_to_default)

@@ -40,6 +40,13 @@ def text(value: Any, missing: str = MISSING) -> str:
     return str(value) or missing
 
 
+def country_names(codes: Iterable[str]) -> list[str]:
+    """ISO codes as country names ('US' -> 'United States')."""
+    from graph.model.base import country_name
+
+    return [country_name(str(c)) for c in codes]
+
+
 def id_names(frame: pd.DataFrame, id_column: str, name_column: str) -> dict[str, str]:
     return {str(i): str(n) for i, n in zip(frame[id_column], frame[name_column], strict=True)}
 
@@ -68,6 +75,34 @@ def basis_matrix(
         line["no basis stated"] = "" if claimed else "⚠"
         rows.append(line)
     return pd.DataFrame(rows, columns=["activity", *columns, "no basis stated"])
+
+
+NO_BASIS = "no basis stated"
+PROCESSOR_BASIS = "as processor (the customer's basis)"
+
+
+def basis_chart(
+    bases: pd.DataFrame, activities: pd.DataFrame, by_basis: pd.DataFrame
+) -> pd.DataFrame:
+    """Activities per lawful basis for a chart, *with* the gap: 'no basis stated' counts the
+    activities done as controller that name none (a processor works on its customer's basis,
+    shown apart so it is not mistaken for a gap). Columns: basis, activities, kind."""
+    rows = [
+        {"basis": f"{r.name} ({r.article})", "activities": int(r.activities), "kind": "basis"}
+        for r in bases.itertuples()
+        if int(r.activities) > 0
+    ]
+    claimed = {str(a) for a in by_basis["activityId"]} if not by_basis.empty else set()
+    without = activities[~activities["activityId"].astype(str).isin(claimed)]
+    as_processor = int((without["role"] == "processor").sum()) if "role" in without else 0
+    missing = len(without) - as_processor
+    rows.append({"basis": NO_BASIS, "activities": missing, "kind": "gap"})
+    if as_processor:
+        rows.append({"basis": PROCESSOR_BASIS, "activities": as_processor, "kind": "processor"})
+    return pd.DataFrame(rows, columns=["basis", "activities", "kind"])
+
+
+BASIS_COLOURS = {"basis": "#1976d2", "gap": "#c62828", "processor": "#9e9e9e"}
 
 
 def categories_by_basis(frame: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:

@@ -54,18 +54,41 @@ def page_header(title: str, intro: str | None = None) -> Loaded:
             + ")"
             for r in records
         )
-        st.caption(f"Records: {names}{md(loaded_at)}{upload} · store: {md(current.source.title)}")
+        st.caption(f"Records: {names}{md(loaded_at)}{upload}")
         st.warning(
             f"This store holds {len(records)} records; the pages show them together. Keep one "
             "record per Neo4j database (NEO4J_DATABASE) for answers about one record."
         )
         return current
     version = f" (version {info['version']})" if info.get("version") else ""
-    st.caption(
-        f"Record: **{md(current.name)}**{md(version)}{md(loaded_at)}{upload} · "
-        f"store: {md(current.source.title)}"
-    )
+    st.caption(f"Record: **{md(current.name)}**{md(version)}{md(loaded_at)}{upload}")
     return current
+
+
+def basis_chart(chart_data: pd.DataFrame, *, key: str, height: int = 340) -> None:
+    """Activities per lawful basis, horizontal bars, the 'no basis stated' gap in red."""
+    import plotly.express as px
+
+    from dashboard.tables import BASIS_COLOURS
+
+    chart = px.bar(
+        chart_data,
+        x="activities",
+        y="basis",
+        orientation="h",
+        text="activities",
+        color="kind",
+        color_discrete_map=BASIS_COLOURS,
+    )
+    chart.update_layout(
+        height=height,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        yaxis_title="",
+        xaxis_title="activities",
+        showlegend=False,
+        yaxis={"categoryorder": "array", "categoryarray": list(chart_data["basis"])[::-1]},
+    )
+    st.plotly_chart(chart, config={"displaylogo": False}, key=key)
 
 
 def label_text(label: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from dashboard import data, page_queries, tables, widgets
@@ -26,12 +25,7 @@ def main() -> None:
     by_basis = data.catalog(current, "activities-by-basis")
 
     _question("basis-summary")
-    chart_data = bases.assign(
-        basis=[f"{n} ({a})" for n, a in zip(bases["name"], bases["article"], strict=True)]
-    )
-    chart = px.bar(chart_data, x="basis", y="activities", text="activities")
-    chart.update_layout(height=340, margin={"l": 0, "r": 0, "t": 10, "b": 0}, xaxis_title="")
-    st.plotly_chart(chart, config={"displaylogo": False})
+    widgets.basis_chart(tables.basis_chart(bases, activities, by_basis), key="basis_chart")
 
     _question("activities-by-basis")
     matrix = tables.basis_matrix(activities, by_basis, bases)

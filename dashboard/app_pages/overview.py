@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from dashboard import data, findings_view, page_queries, tables, widgets
+from graph.visual import field_name, label_plural
+from graph.visual.drawing import LABEL_ORDER
 
 TOP_FINDINGS = 5
 
@@ -24,7 +25,7 @@ def _controller(current: data.Loaded) -> None:
             pd.DataFrame(
                 [
                     ("name", row["name"]),
-                    ("country", f"{tables.text(row['countryName'])} ({row['country']})"),
+                    ("country", tables.text(row["countryName"])),
                     ("address", tables.text(row["address"])),
                     ("email", tables.text(row["email"])),
                     ("phone", tables.text(row["phone"])),
@@ -57,12 +58,8 @@ def _findings(current: data.Loaded) -> None:
     if isinstance(report, data.Unavailable):
         widgets.unavailable("Findings", report.reason)
         return
-    counts = report.counts()
-    columns = st.columns(max(len(counts), 1))
-    for column, (severity, n) in zip(columns, counts.items(), strict=False):
-        column.metric(f"{severity}", n)
-    top = findings_view.sort_findings(report.findings)[:TOP_FINDINGS]
-    widgets.table(findings_view.findings_frame(top))
+    findings_view.severity_metrics(report)
+    widgets.table(findings_view.top_by_rule(report.findings, TOP_FINDINGS))
     st.caption(
         f"{len(report.findings)} finding(s) as of {report.as_of.isoformat()}; "
         "all of them, with filters, on the Findings page."
@@ -87,23 +84,31 @@ def main() -> None:
     metrics[3].metric("Third-country transfers", n_transfers)
     metrics[4].metric("Destination countries", len(countries))
     if countries:
-        st.caption("Transfers go to: " + ", ".join(countries) + " (details on Transfers).")
+        st.caption(
+            "Transfers go to: "
+            + ", ".join(tables.country_names(countries))
+            + " (details on Transfers)."
+        )
 
     _findings(current)
 
     left, right = st.columns(2)
     with left:
         st.subheader("Activities per lawful basis")
-        bases = data.catalog(current, "basis-summary")
-        bases["basis"] = [
-            f"{n} ({a})" for n, a in zip(bases["name"], bases["article"], strict=True)
-        ]
-        chart = px.bar(bases, x="activities", y="basis", orientation="h", text="activities")
-        chart.update_layout(height=320, margin={"l": 0, "r": 0, "t": 10, "b": 0}, yaxis_title="")
-        st.plotly_chart(chart, config={"displaylogo": False})
+        chart_data = tables.basis_chart(
+            data.catalog(current, "basis-summary"),
+            data.cypher_frame(current, page_queries.ACTIVITIES),
+            data.catalog(current, "activities-by-basis"),
+        )
+        widgets.basis_chart(chart_data, key="overview_basis_chart", height=320)
     with right:
-        st.subheader("Nodes per label")
-        widgets.table(pd.DataFrame(sorted(counts.items()), columns=["label", "nodes"]), height=320)
+        st.subheader("What the record holds")
+        holds = [
+            (label_plural(label).capitalize(), n)
+            for label, n in sorted(counts.items(), key=lambda item: LABEL_ORDER.get(item[0], 99))
+            if label != "Record"
+        ]
+        widgets.table(pd.DataFrame(holds, columns=["", "how many"]))
 
     records = current.info.get("records")
     with st.expander("About the loaded records" if records else "About the loaded record"):
@@ -112,10 +117,11 @@ def main() -> None:
         widgets.table(
             pd.DataFrame(
                 [
-                    (k, str(v))
+                    (field_name(k), str(v))
                     for k, v in current.info.items()
                     if v is not None and not (records and k in ("records", "contentHash"))
-                ],
+                ]
+                + [("store", current.source.title)],
                 columns=["", "value"],
             )
         )

@@ -13,9 +13,10 @@ if TYPE_CHECKING:
     from graph.findings import FindingsReport
 
 PREVIEW_FORMAT = "md"
+# Above this many activities the preview is built only when asked (a 10,000-activity ROPA
+# takes seconds to build and tens of megabytes to show), and the documents are prepared with a
+# spinner before they are offered for download (a Word file of 5,000 activities takes 10-30 s).
 PREVIEW_MAX_ACTIVITIES = 300
-"""Above this the preview is built only when asked: a 10,000-activity ROPA takes seconds to
-build and tens of megabytes to show."""
 PREVIEW_MAX_CHARS = 300_000
 FORMAT_TITLES = {"xlsx": "Excel", "docx": "Word", "html": "Web page", "md": "Markdown"}
 
@@ -85,16 +86,50 @@ def main() -> None:
 
     st.subheader("Download")
     record_id = str(current.info.get("id") or "record")
+    large = data.label_counts(current).get("Activity", 0) > PREVIEW_MAX_ACTIVITIES
     columns = st.columns(len(formats))
     for column, (fmt, mime) in zip(columns, formats.items(), strict=True):
-        column.download_button(
-            f"{FORMAT_TITLES.get(fmt, fmt)} (.{fmt})",
-            _on_click(current, fmt, findings),
+        title = f"{FORMAT_TITLES.get(fmt, fmt)} (.{fmt})"
+        with column:
+            if large:
+                _prepared_download(current, fmt, mime, title, record_id, findings)
+            else:
+                st.download_button(
+                    title,
+                    _on_click(current, fmt, findings),
+                    file_name=f"{record_id}-ropa.{fmt}",
+                    mime=mime,
+                    key=f"ropa_download_{fmt}",
+                )
+    _preview(current, findings)
+
+
+def _prepared_download(
+    current: data.Loaded,
+    fmt: str,
+    mime: str,
+    title: str,
+    record_id: str,
+    findings: FindingsReport | None,
+) -> None:
+    """Build on a click, with a spinner (seconds on a large record), then offer the file."""
+    key = f"ropa_prepared_{fmt}_{current.content_hash}"
+    if key not in st.session_state:
+        if st.button(f"Prepare {title}", key=f"ropa_prepare_{fmt}"):
+            with st.spinner(f"Building the {FORMAT_TITLES.get(fmt, fmt)} document…"):
+                content = data.ropa(current, fmt, findings)
+            if isinstance(content, data.Unavailable):
+                st.error(content.reason)
+                return
+            st.session_state[key] = content
+    if key in st.session_state:
+        st.download_button(
+            f"Download {title}",
+            st.session_state[key],
             file_name=f"{record_id}-ropa.{fmt}",
             mime=mime,
             key=f"ropa_download_{fmt}",
         )
-    _preview(current, findings)
 
 
 main()
