@@ -124,18 +124,22 @@ def categories_by_basis(frame: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFram
     )
 
 
-def special_categories(frame: pd.DataFrame) -> pd.DataFrame:
+def special_categories(
+    frame: pd.DataFrame, category_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Special-category processing with its condition (from the store), or a warning if none."""
     rows = []
     for row in frame.itertuples():
         condition = row.condition if isinstance(row.condition, str) else None
+        if condition:
+            condition = condition.replace("_", " ")
         rows.append(
             {
                 "activity": row.activity,
-                "data category": row.categoryId,
+                "data category": (category_names or {}).get(str(row.categoryId), row.categoryId),
                 "special category": text(row.specialCategory),
                 "condition": (f"{condition} ({row.article})" if condition else "⚠ none recorded"),
-                "dpaSchedule1": text(row.dpaSchedule1, ""),
+                "DPA 2018 Schedule 1 condition": text(row.dpaSchedule1, ""),
             }
         )
     return pd.DataFrame(
@@ -145,7 +149,7 @@ def special_categories(frame: pd.DataFrame) -> pd.DataFrame:
             "data category",
             "special category",
             "condition",
-            "dpaSchedule1",
+            "DPA 2018 Schedule 1 condition",
         ],
     )
 
@@ -230,6 +234,23 @@ def transfer_flows(transfers: pd.DataFrame, on: dt.date) -> list[Flow]:
         Flow(country, country_name, label, in_force, tuple(sorted(recipients)))
         for (country, label), (country_name, in_force, recipients) in sorted(grouped.items())
     ]
+
+
+def map_transfers(
+    transfers: pd.DataFrame, on: dt.date
+) -> list[tuple[str, str, str, str | None, str]]:
+    """(country, country name, recipient, mechanism id, mechanism as read) per transfer row."""
+    rows = []
+    for row in transfers.itertuples():
+        mechanism = row.mechanism if isinstance(row.mechanism, str) else None
+        status = mechanism_status(mechanism, on)
+        described = (
+            status.name if status.in_force is not False else f"{status.name} ({status.status})"
+        )
+        rows.append(
+            (str(row.country), str(row.countryName), str(row.recipient), mechanism, described)
+        )
+    return rows
 
 
 def count_transfers(transfers: pd.DataFrame) -> tuple[int, list[str]]:

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import data, downloads
 from dashboard.data import Loaded, NotLoaded
 from dashboard.graph_html import render_html
-from graph.visual import View, label_short
+from graph.visual import View, field_name, label_short
 
 PAGE_ROWS = 50
 """Rows per page of a paged table: enough to scan, small enough to print."""
@@ -96,12 +96,42 @@ def label_text(label: str) -> str:
     return label_short(label)
 
 
-def table(frame: pd.DataFrame, *, height: int | None = None, key: str | None = None) -> None:
+def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column headers in plain words: an ``xId`` column beside its ``x`` name column is dropped
+    (the name says it), others are spelled out ('countryName' -> 'country name',
+    'ref' -> 'where the source says it')."""
+    columns = [str(c) for c in frame.columns]
+    drop = [
+        c
+        for c in columns
+        if len(columns) > 1
+        and (c.endswith("Id") and (c[:-2] in columns or f"{c[:-2]}Name" in columns))
+    ]
+    shown = frame.drop(columns=drop)
+    renamed = {}
+    for column in map(str, shown.columns):
+        if column.endswith("Id"):
+            renamed[column] = f"{field_name(column[:-2])} (identifier)"
+        elif any(ch.isupper() for ch in column) or column in ("ref", "id"):
+            renamed[column] = field_name(column)
+    return shown.rename(columns=renamed)
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    height: int | None = None,
+    key: str | None = None,
+    plain: bool = True,
+) -> None:
     """An interactive table showing every row (up to 30 without scrolling inside it); above
-    PAGE_ROWS rows it is paged, so nothing hides in a 10-row window."""
+    PAGE_ROWS rows it is paged, so nothing hides in a 10-row window. Headers are put in plain
+    words unless ``plain`` is False (the console shows the user's own column names)."""
     if frame.empty:
         st.caption("(none)")
         return
+    if plain:
+        frame = plain_columns(frame)
     if len(frame) > PAGE_ROWS:
         frame = _page(frame, key or f"table-{'-'.join(map(str, frame.columns))[:60]}")
     rows_high = min(len(frame), 30) * 35 + 40

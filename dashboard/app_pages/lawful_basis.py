@@ -23,6 +23,9 @@ def main() -> None:
     bases = data.catalog(current, "basis-summary")
     activities = data.cypher_frame(current, page_queries.ACTIVITIES)
     by_basis = data.catalog(current, "activities-by-basis")
+    category_names = tables.id_names(
+        data.catalog(current, "data-categories"), "categoryId", "category"
+    )
 
     _question("basis-summary")
     widgets.basis_chart(tables.basis_chart(bases, activities, by_basis), key="basis_chart")
@@ -74,7 +77,7 @@ def main() -> None:
     if special.empty:
         st.caption("No special-category data is recorded.")
     else:
-        widgets.table(tables.special_categories(special))
+        widgets.table(tables.special_categories(special, category_names))
 
     _question("criminal-offence-processing")
     criminal = data.catalog(current, "criminal-offence-processing")
@@ -85,7 +88,9 @@ def main() -> None:
             pd.DataFrame(
                 {
                     "activity": criminal["activity"],
-                    "data category": criminal["categoryId"],
+                    "data category": [
+                        category_names.get(str(c), str(c)) for c in criminal["categoryId"]
+                    ],
                     "basis stated": [
                         tables.text(b, "⚠ none recorded") for b in criminal["art10Basis"]
                     ],

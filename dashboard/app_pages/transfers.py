@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data, page_queries, tables, widgets
-from dashboard.geo import flow_map
+from dashboard import world_map
 from graph.queries import get_query
 
 
@@ -41,21 +41,14 @@ def main() -> None:
         )
 
         st.subheader("Where the data goes")
-        outlines = st.toggle(
-            "Draw coastlines and borders (plotly downloads them from cdn.plot.ly: needs internet)",
-            value=False,
-        )
-        figure, missing = flow_map(
-            origin, origin_name, tables.transfer_flows(transfers, today), outlines=outlines
-        )
-        st.plotly_chart(figure, config={"displaylogo": False})
+        found = world_map.destinations(tables.map_transfers(transfers, today), today)
+        figure = world_map.transfer_world_map(origin, origin_name, found, today)
+        st.plotly_chart(figure, config={"displaylogo": False}, key="transfer_map")
         st.caption(
-            "Lines run from the controller's country to each recipient country, one colour per "
-            "mechanism; dotted lines are mechanisms no longer in force. Without outlines each "
-            "dot is a country (positions: IANA time zone database)."
+            f"Each destination is coloured by the weakest transfer tool the record states for "
+            f"it on {today.isoformat()} (hover for the recipients). Country outlines: Natural "
+            "Earth 1:110m via the world-atlas package, shipped with ropagraph (no internet)."
         )
-        if missing:
-            st.caption("Not on the map (no coordinates known): " + ", ".join(missing))
 
     st.subheader("What goes to a recipient?")
     recipients = data.catalog(current, "recipients").drop_duplicates("recipientId")

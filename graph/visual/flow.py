@@ -82,9 +82,7 @@ def _group_for(graph: Graph, key: str, label: str) -> _Group:
         return _Group(label, f"other {KIND_PLURALS.get(kind, kind)}")
     if label == "DataCategory":
         special = bool(data.get("special"))
-        return _Group(
-            label, "other special-category data" if special else "other data categories"
-        )
+        return _Group(label, "other special-category data" if special else "other data categories")
     return _Group(label, f"other {label_plural(label)}")
 
 
