@@ -136,7 +136,7 @@ def severity_metrics(report: FindingsReport) -> None:
     for column, (severity, n) in zip(columns, report.counts().items(), strict=False):
         name = str(severity)
         with column:
-            st.badge(name.upper(), color=SEVERITY_COLOUR.get(name, "gray"))
+            st.badge(name.upper(), color=SEVERITY_COLOUR.get(name, "gray"))  # type: ignore[arg-type]
             st.metric(f"{name} findings", n, label_visibility="collapsed")
 
 

@@ -88,9 +88,11 @@ def basis_chart(
     activities done as controller that name none (a processor works on its customer's basis,
     shown apart so it is not mistaken for a gap). Columns: basis, activities, kind."""
     rows = [
-        {"basis": f"{r.name} ({r.article})", "activities": int(r.activities), "kind": "basis"}
-        for r in bases.itertuples()
-        if int(r.activities) > 0
+        {"basis": f"{name} ({article})", "activities": int(count), "kind": "basis"}
+        for name, article, count in zip(
+            bases["name"], bases["article"], bases["activities"], strict=True
+        )
+        if int(count) > 0
     ]
     claimed = {str(a) for a in by_basis["activityId"]} if not by_basis.empty else set()
     without = activities[~activities["activityId"].astype(str).isin(claimed)]

@@ -173,7 +173,7 @@ def test_unknown_focus_is_reported_not_fatal(kynex_graph: Graph) -> None:
 def test_too_many_nodes_are_aggregated_per_label(kynex_graph: Graph) -> None:
     result = view(kynex_graph, ViewFilter(max_nodes=20, focus=None))
     assert result.aggregated and result.matched > 20
-    assert "drawn as one node" in result.message or "each label is drawn" in result.message
+    assert "drawn as one box with their count" in result.message
     groups = {n["id"]: n for n in result.visual["nodes"]}
     assert groups["group:Activity"]["count"] == 16
     assert sum(n["count"] for n in groups.values()) == result.matched

@@ -19,7 +19,7 @@ import pytest
 
 from graph.atomic import atomic_write_text
 from graph.build import Graph, node_key
-from graph.visual import ViewFilter, view
+from graph.visual import FLOW_LABELS, ViewFilter, view
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("ROPAGRAPH_UPDATE_GOLDEN") == "1"
@@ -29,6 +29,8 @@ VIEWS: dict[str, ViewFilter] = {
     "visual_kynex_consent": ViewFilter(lawful_bases=frozenset({"consent"})),
     "visual_kynex_mailchimp_2_hops": ViewFilter(focus=node_key("Recipient", "mailchimp"), hops=2),
     "visual_kynex_aggregated": ViewFilter(max_nodes=20),
+    "visual_kynex_flow": ViewFilter(layout="flow", labels=FLOW_LABELS),
+    "visual_kynex_flow_grouped": ViewFilter(layout="flow", labels=FLOW_LABELS, max_nodes=40),
 }
 
 

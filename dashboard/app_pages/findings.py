@@ -126,12 +126,13 @@ def main() -> None:
         key="findings_severity",
         placeholder="any",
     )
+    titles = findings_view.rule_titles(ordered)
     rules = middle.multiselect(
         "Rule",
         sorted({f.rule for f in ordered}),
         key="findings_rule",
         placeholder="any",
-        format_func=findings_view.rule_titles(ordered).get,
+        format_func=lambda rule: titles.get(rule, rule),
     )
     articles = right.multiselect(
         "Article",

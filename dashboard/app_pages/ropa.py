@@ -114,14 +114,14 @@ def _prepared_download(
 ) -> None:
     """Build on a click, with a spinner (seconds on a large record), then offer the file."""
     key = f"ropa_prepared_{fmt}_{current.content_hash}"
-    if key not in st.session_state:
-        if st.button(f"Prepare {title}", key=f"ropa_prepare_{fmt}"):
-            with st.spinner(f"Building the {FORMAT_TITLES.get(fmt, fmt)} document…"):
-                content = data.ropa(current, fmt, findings)
-            if isinstance(content, data.Unavailable):
-                st.error(content.reason)
-                return
-            st.session_state[key] = content
+    prepare = key not in st.session_state
+    if prepare and st.button(f"Prepare {title}", key=f"ropa_prepare_{fmt}"):
+        with st.spinner(f"Building the {FORMAT_TITLES.get(fmt, fmt)} document…"):
+            content = data.ropa(current, fmt, findings)
+        if isinstance(content, data.Unavailable):
+            st.error(content.reason)
+            return
+        st.session_state[key] = content
     if key in st.session_state:
         st.download_button(
             f"Download {title}",

@@ -6,8 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, page_queries, tables, widgets
-from dashboard import world_map
+from dashboard import data, page_queries, tables, widgets, world_map
 from graph.queries import get_query
 
 

@@ -118,6 +118,11 @@ def aggregate_flow(
             group_of[key] = group_id
             groups.setdefault(group_id, (group, []))[1].append(key)
 
+    for group_id, (_, members) in list(groups.items()):
+        if len(members) == 1 and members[0] not in by_label.get("Activity", []):
+            group_of[members[0]] = members[0]  # a group of one is just that element
+            del groups[group_id]
+
     nodes: list[VisualNode] = [
         _visual_node(k, graph.nodes[k]) for k in sorted(k for k, g in group_of.items() if k == g)
     ]
