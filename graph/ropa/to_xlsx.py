@@ -37,6 +37,7 @@ from graph.ropa.layout import (
     RECIPIENT_HEADINGS,
     RECIPIENTS_SHEET,
 )
+from graph.ropa.print_setup import fit_rows, print_ready
 from graph.ropa.stable_zip import generated_datetime, stable_zip
 from graph.ropa.text import clean_text
 from graph.spreadsheet_safety import neutralise_cell
@@ -87,6 +88,7 @@ def _table_finish(ws: Worksheet, header_row: int, columns: int, last_row: int) -
                 longest = max(longest, words + 2, min(line, 40) if row > header_row else 0)
         width = max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
         ws.column_dimensions[get_column_letter(column)].width = width
+    print_ready(ws, header_row, last_row)
 
 
 def _main_sheet(ws: Worksheet, doc: RopaDocument) -> None:
@@ -116,7 +118,7 @@ def _main_sheet(ws: Worksheet, doc: RopaDocument) -> None:
             _put(ws, header_row + offset, column, "\n".join(ropa_row.lines(heading)), where)
     last = header_row + len(doc.rows)
     _table_finish(ws, header_row, len(ICO_HEADINGS), last)
-    ws.row_dimensions[header_row].height = 60
+    fit_rows(ws, 5, header_row - 2)  # the controller block wraps too
 
 
 def _recipients_sheet(ws: Worksheet, doc: RopaDocument) -> None:
