@@ -200,7 +200,7 @@ def transfers_table(
                 "activity": row.activity,
                 "data categories": names(row.dataCategories, category_names),
                 "recipient": row.recipient,
-                "country": f"{row.countryName} ({row.country})",
+                "country": str(row.countryName),
                 "mechanism": status.name,
                 f"status on {on.isoformat()}": status.status,
                 "stated as": text(row.statedAs, ""),

@@ -96,6 +96,9 @@ def label_text(label: str) -> str:
     return label_short(label)
 
 
+_CAMEL_ID = re.compile(r"^[a-z]+(?:[A-Z0-9][a-z0-9]*)+$")
+
+
 def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Column headers in plain words: an ``xId`` column beside its ``x`` name column is dropped
     (the name says it), others are spelled out ('countryName' -> 'country name',
@@ -112,7 +115,7 @@ def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
     for column in map(str, shown.columns):
         if column.endswith("Id"):
             renamed[column] = f"{field_name(column[:-2])} (identifier)"
-        elif any(ch.isupper() for ch in column) or column in ("ref", "id"):
+        elif _CAMEL_ID.match(column) or column in ("ref", "id"):
             renamed[column] = field_name(column)
     return shown.rename(columns=renamed)
 

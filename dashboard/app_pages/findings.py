@@ -62,13 +62,13 @@ def _rule_group(rule: str, items: list[Finding], index: int) -> None:
                 )
                 if finding.ref:
                     st.caption(f"Where the source says it: {widgets.md(finding.ref)}")
-            right.button(
+            if right.button(
                 "Show in graph",
                 key=f"show_{rule}_{start + offset}",
-                on_click=_show_in_graph,
-                args=(finding,),
                 help="Open the graph explorer on this element, highlighted",
-            )
+            ):
+                _show_in_graph(finding)
+                st.switch_page(EXPLORER_PAGE)
 
 
 def _waivers(outcome: WaiverOutcome) -> None:
