@@ -136,9 +136,22 @@ def table(
     if plain:
         frame = plain_columns(frame)
     if len(frame) > PAGE_ROWS:
-        frame = _page(frame, key or f"table-{'-'.join(map(str, frame.columns))[:60]}")
+        frame = _page(frame, key or _content_key(frame))
     rows_high = min(len(frame), 30) * 35 + 40
     st.dataframe(frame, hide_index=True, height=height if height else rows_high, key=key)
+
+
+def _content_key(frame: pd.DataFrame) -> str:
+    """A widget key for a table without one: its columns, size and first row (two tables on a
+    page with the same columns, e.g. one per recipient kind, get different keys)."""
+    import hashlib
+
+    seed = (
+        "|".join(map(str, frame.columns))
+        + f"|{len(frame)}|"
+        + "|".join(map(str, frame.iloc[0].tolist()))
+    )
+    return "table-" + hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def _page(frame: pd.DataFrame, key: str) -> pd.DataFrame:
