@@ -216,7 +216,7 @@ def transfer_world_map(
                 continue
             hover = (
                 f"<b>{html.escape(destination.name)}</b><br>{html.escape(status.name)}<br>"
-                + "<br>".join(html.escape(line) for line in destination.lines)
+                + _listed(destination.lines)
             )
             figure.add_trace(
                 _shape(
@@ -269,6 +269,12 @@ def _shape(
     )
 
 
+def _listed(lines: Sequence[str], limit: int = 12) -> str:
+    shown = "<br>".join(html.escape(line) for line in lines[:limit])
+    more = len(lines) - limit
+    return shown + (f"<br>… and {more:,} more (the table above lists them all)" if more > 0 else "")
+
+
 def _lines(figure: go.Figure, origin: str, found: Sequence[Destination]) -> None:
     """A curved line (straight in longitude/latitude) from the origin to each destination."""
     points = country_points()
@@ -284,6 +290,10 @@ def _lines(figure: go.Figure, origin: str, found: Sequence[Destination]) -> None
             natural_earth(start[1] + (end[1] - start[1]) * t, start[0] + (end[0] - start[0]) * t)
             for t in steps
         ]
+        hover = (
+            f"<b>{html.escape(destination.name)}</b><br>{html.escape(destination.status.name)}"
+            "<br>" + _listed(destination.lines)
+        )
         figure.add_trace(
             go.Scatter(
                 x=[p[0] for p in path],
@@ -292,6 +302,23 @@ def _lines(figure: go.Figure, origin: str, found: Sequence[Destination]) -> None
                 line={"width": 1.8, "color": "#263238"},
                 opacity=0.55,
                 hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        # A dot in the status colour: small countries (Singapore, Malta, …) have no outline at
+        # 1:110m, so the dot is what shows them.
+        figure.add_trace(
+            go.Scatter(
+                x=[path[-1][0]],
+                y=[path[-1][1]],
+                mode="markers",
+                marker={
+                    "size": 9,
+                    "color": destination.status.colour,
+                    "line": {"color": "#ffffff", "width": 1.5},
+                },
+                hoverinfo="text",
+                text=[hover],
                 showlegend=False,
             )
         )

@@ -205,7 +205,7 @@ def _labels(page: Any) -> dict[str, Any]:
 
 
 def _tour(url: str, browser: Any, folder: Path) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page = browser.new_page(viewport={"width": 1400, "height": 2600})
     outside: list[str] = []
     page.on(
         "request",
@@ -287,7 +287,7 @@ def test_the_transfer_map_draws_country_outlines_offline(
                .map(p => ((p.getAttribute('d') || '').match(/M/g) || []).length)
                .reduce((a, b) => a + b, 0)"""
     )
-    legend = chart.locator(".legendtext").all_inner_texts()
+    legend = chart.locator(".legendtext").evaluate_all("els => els.map(e => e.textContent)")
     chart.screenshot(path=str(screenshots / f"map-{which}.png"))
     assert rings > 150, f"only {rings} country outlines drawn"
     assert "Tool not in force on the date" in legend  # Privacy Shield transfers, both records

@@ -55,7 +55,8 @@ def main() -> None:
     if not last:
         return
     text, given, limit = last
-    outcome = console.run(current, text, given, limit)
+    with st.spinner("Running the query…"):
+        outcome = console.run(current, text, given, limit)
     if outcome.refused:
         st.error(outcome.refused)
         return
@@ -79,7 +80,9 @@ def main() -> None:
     keys = result_node_keys(result.rows)
     if keys:
         st.subheader("The result as a graph")
-        widgets.draw(view_of(data.graph(current), keys), height=480, title="Query result")
+        with st.spinner("Drawing the result…"):
+            drawn = view_of(data.graph(current), keys)
+        widgets.draw(drawn, height=480, title="Query result")
 
 
 main()

@@ -33,7 +33,16 @@ def main() -> None:
     if transfers.empty:
         st.success(f"No transfer outside {origin_name} is recorded.")
     else:
-        widgets.table(tables.transfers_table(transfers, category_names, today))
+        names = dict(zip(transfers["country"], transfers["countryName"], strict=True))
+        chosen = st.multiselect(
+            "Destination country",
+            sorted(names, key=lambda c: str(names[c])),
+            format_func=lambda c: str(names.get(c, c)),
+            placeholder="any",
+            key="transfers_countries",
+        )
+        shown = transfers[transfers["country"].isin(chosen)] if chosen else transfers
+        widgets.table(tables.transfers_table(shown, category_names, today), key="transfers_table")
         st.caption(
             f"The status of each mechanism on {today.isoformat()} comes from the dated "
             "reference data (data/reference/transfer_mechanisms.yaml); its source is listed."

@@ -47,7 +47,8 @@ def main() -> None:
         key="upload_files",
     )
     if st.button("Validate and explore", type="primary", disabled=not files):
-        _process([(f.name, f.getvalue()) for f in files or []])
+        with st.spinner("Checking the record and loading it into a temporary store…"):
+            _process([(f.name, f.getvalue()) for f in files or []])
 
     outcome = st.session_state.get(RESULT)
     if not isinstance(outcome, uploads.Ingested):
