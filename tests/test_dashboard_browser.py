@@ -128,9 +128,9 @@ def generated_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _need_browser()
     folder = tmp_path_factory.mktemp("generated")
     record = folder / "record"
+    generate = ["generate", "-n", str(GENERATED_ACTIVITIES), "--seed", "7", "-o", str(record)]
     subprocess.run(
-        [sys.executable, "-m", "graph.cli", "generate", "-n", str(GENERATED_ACTIVITIES)]
-        + ["--seed", "7", "-o", str(record)],
+        [sys.executable, "-m", "graph.cli", *generate],
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

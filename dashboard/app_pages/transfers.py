@@ -33,15 +33,15 @@ def main() -> None:
     if transfers.empty:
         st.success(f"No transfer outside {origin_name} is recorded.")
     else:
-        names = dict(zip(transfers["country"], transfers["countryName"], strict=True))
-        chosen = st.multiselect(
+        places = dict(zip(transfers["country"], transfers["countryName"], strict=True))
+        wanted = st.multiselect(
             "Destination country",
-            sorted(names, key=lambda c: str(names[c])),
-            format_func=lambda c: str(names.get(c, c)),
+            sorted(places, key=lambda c: str(places[c])),
+            format_func=lambda c: str(places.get(c, c)),
             placeholder="any",
             key="transfers_countries",
         )
-        shown = transfers[transfers["country"].isin(chosen)] if chosen else transfers
+        shown = transfers[transfers["country"].isin(wanted)] if wanted else transfers
         widgets.table(tables.transfers_table(shown, category_names, today), key="transfers_table")
         st.caption(
             f"The status of each mechanism on {today.isoformat()} comes from the dated "
