@@ -94,6 +94,24 @@ def describe(finding: Finding) -> str:
     )
 
 
+def business_functions_of(graph: Any, finding: Finding) -> set[str]:
+    """The business functions a finding concerns: its activity's, or those of the activities
+    linked to its element (a recipient's senders, a category's users, …)."""
+    key = element_key(finding)
+    if key not in graph:
+        return set()
+    data = graph.nodes[key]
+    if data.get("label") == "Activity":
+        function = data.get("businessFunction")
+        return {str(function)} if function else set()
+    found = set()
+    for other in set(graph.predecessors(key)) | set(graph.successors(key)):
+        other_data = graph.nodes[other]
+        if other_data.get("label") == "Activity" and other_data.get("businessFunction"):
+            found.add(str(other_data["businessFunction"]))
+    return found
+
+
 def severities_present(findings: Sequence[Finding]) -> list[str]:
     """Severities that occur, most severe first (never alphabetical)."""
     present = {str(f.severity): severity_order(f.severity) for f in findings}

@@ -12,6 +12,7 @@ from graph.model import Record
 from graph.schema import NODE_SPECS
 from graph.stores import EmbeddedStore
 from graph.visual import (
+    FLOW_LABELS,
     STYLE,
     ViewFilter,
     aggregate,
@@ -254,3 +255,61 @@ def test_view_of_query_result_draws_edges_between_returned_nodes(kynex_graph: Gr
 def test_hops_never_lose_the_focus(kynex_graph: Graph, hops: int) -> None:
     result = view(kynex_graph, ViewFilter(focus=GOOGLE, hops=hops))
     assert GOOGLE in {n["id"] for n in result.visual["nodes"]}
+
+
+# --------------------------------------------------------------------------- issue 16
+
+
+def test_every_label_colour_has_readable_text() -> None:
+    from graph.visual import contrast_ratio, text_colour
+
+    for label, style in STYLE.items():
+        assert contrast_ratio(text_colour(style.colour), style.colour) >= 4.5, label
+
+
+def test_legend_and_tooltips_speak_plain_words(kynex_graph: Graph) -> None:
+    visual = view(kynex_graph, ViewFilter(layout="flow", labels=FLOW_LABELS)).visual
+    names = [e.name for e in legend(visual)]
+    assert "Processing activity" in names and "Who receives it" in names
+    assert all(n and "DataCategory" not in n for n in names)
+    node = next(n for n in visual["nodes"] if n["id"] == MAILCHIMP)
+    assert "a category of recipients only: no" in node["title"]  # not 'categoryOnly'
+    edge = next(e for e in visual["edges"] if e["type"] == "DISCLOSES_TO")
+    assert "discloses to" in edge["title"]
+
+
+def test_flow_levels_read_left_to_right(kynex_graph: Graph) -> None:
+    visual = view(kynex_graph, ViewFilter(layout="flow", labels=FLOW_LABELS)).visual
+    level = {n["group"]: n["level"] for n in visual["nodes"]}
+    assert level["Source"] < level["Activity"] < level["DataCategory"] < level["Recipient"]
+    assert level["Recipient"] < level["Country"] == level["TransferMechanism"]
+
+
+def test_business_function_filter_keeps_those_activities() -> None:
+    from graph.synthetic.generate import generate_record
+
+    graph = build_graph(Record.model_validate(generate_record(120, seed=5)))
+    kept = view(graph, ViewFilter(business_functions=frozenset({"Marketing"})))
+    activities = [n for n in kept.visual["nodes"] if n["group"] == "Activity"]
+    assert activities
+    assert all(graph.nodes[n["id"]].get("businessFunction") == "Marketing" for n in activities)
+    assert facets(graph).business_functions[0] < facets(graph).business_functions[-1]
+
+
+def test_grouped_flow_groups_activities_by_business_function() -> None:
+    from graph.synthetic.generate import generate_record
+
+    graph = build_graph(Record.model_validate(generate_record(400, seed=5)))
+    result = view(graph, ViewFilter(layout="flow", labels=FLOW_LABELS, max_nodes=100))
+    assert result.aggregated
+    nodes = result.visual["nodes"]
+    activity_boxes = [n for n in nodes if n["group"] == "Activity"]
+    functions = {str(f) for _, f in graph.nodes(data="businessFunction") if f}
+    assert len(activity_boxes) == len(functions)
+    assert sum(n["count"] for n in activity_boxes) == 400
+    assert all(" activities" in n["label"] or " activity" in n["label"] for n in activity_boxes)
+    per_level: dict[int, int] = {}
+    for n in nodes:
+        per_level[n["level"]] = per_level.get(n["level"], 0) + 1
+    assert max(per_level.values()) <= 30, per_level  # every column stays readable
+    assert sum(n["count"] for n in nodes) == result.matched  # nothing lost, only grouped

@@ -141,6 +141,19 @@ def main() -> None:
         placeholder="any",
     )
     shown = findings_view.filter_findings(ordered, severities, rules, articles)
+    with st.spinner("Reading the graph (once per record)…"):
+        graph = data.graph(current)
+    functions = sorted(
+        {str(f) for _, f in graph.nodes(data="businessFunction") if isinstance(f, str) and f}
+    )
+    if functions:
+        wanted = st.multiselect(
+            "Business function", functions, key="findings_functions", placeholder="any"
+        )
+        if wanted:
+            shown = [
+                f for f in shown if findings_view.business_functions_of(graph, f) & set(wanted)
+            ]
     st.caption(f"{len(shown)} of {len(ordered)} finding(s) as of {report.as_of.isoformat()}")
 
     by_rule, as_table = st.tabs(["By rule", "As a table (prints, downloads)"])

@@ -49,7 +49,7 @@ STYLE: dict[str, LabelStyle] = {
     "Legislation": LabelStyle("#8d6e63", "box"),
     "Activity": LabelStyle("#1976d2", "dot"),
     "DataCategory": LabelStyle("#2e7d32", "diamond"),
-    "DataSubject": LabelStyle("#00897b", "triangle"),
+    "DataSubject": LabelStyle("#00796b", "triangle"),
     "Source": LabelStyle("#6d4c41", "triangleDown"),
     "LawfulBasis": LabelStyle("#7b1fa2", "hexagon"),
     "SpecialCategoryCondition": LabelStyle("#c2185b", "hexagon"),
