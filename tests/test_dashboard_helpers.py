@@ -210,7 +210,7 @@ def test_transfers_table_names_data_and_mechanism(kynex_store: EmbeddedStore) ->
     names = tables.id_names(frame(kynex_store, "data-categories"), "categoryId", "category")
     table = tables.transfers_table(transfers, names, dt.date(2026, 1, 1))
     assert {r.lower() for r in table["recipient"]} == {"google", "mailchimp"}
-    assert set(table["country"]) == {"United States (US)"}
+    assert set(table["country"]) == {"United States"}
     assert "Newsletter email address" in set(table["data categories"])
     n, countries = tables.count_transfers(transfers)
     assert (n, countries) == (2, ["US"])
