@@ -176,7 +176,12 @@ def _settle(page: Any, title: str) -> None:
               && !document.querySelector('[data-testid="stSkeleton"]')""",
         timeout=180_000,
     )
-    page.wait_for_timeout(800)
+    page.wait_for_function(  # charts and tables drawn, not just their placeholders
+        """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+                   .every(c => c.querySelector('.main-svg'))""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1500)
 
 
 def _assert_no_error_on_screen(page: Any, where: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, explorer_state, widgets
+from dashboard import data, explorer_state, tables, widgets
 from dashboard.graph_html import flow_height
 from graph.visual import (
     DEFAULT_MAX_NODES,
@@ -19,6 +19,9 @@ from graph.visual import (
     node_fields,
     view,
 )
+
+PLACES = ("country", "location")
+"""Fields holding a country code, shown as the country's name."""
 
 LAYOUTS = {
     "flow": "Data flow (left to right)",
@@ -138,7 +141,10 @@ def main() -> None:
 
     if flt.focus:
         st.subheader(widgets.md(node_caption(graph, flt.focus)))
-        details = [(field_name(k), v) for k, v in node_fields(graph.nodes[flt.focus])]
+        details = [
+            (field_name(k), tables.country_names([v])[0] if k in PLACES else v)
+            for k, v in node_fields(graph.nodes[flt.focus])
+        ]
         widgets.table(pd.DataFrame(details, columns=["Field", "Value"]))
 
 
