@@ -123,3 +123,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             return
         report.outcome = "failed"
         report.longrepr = f"a Neo4j test skipped while the Neo4j test server is up: {reason}"
+
+
+SCREENSHOTS_KEY = pytest.StashKey[Path]()
+"""Where the browser test wrote its screenshots (printed at the end of the run, for CI logs)."""
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    folder = config.stash.get(SCREENSHOTS_KEY, None)
+    if folder is not None:
+        terminalreporter.write_line(f"dashboard screenshots: {folder}")

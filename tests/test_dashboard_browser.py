@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import KYNEX, ROOT
+from tests.conftest import KYNEX, ROOT, SCREENSHOTS_KEY
 
 pytestmark = pytest.mark.browser
 
@@ -148,9 +148,7 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     chosen = os.environ.get(SCREENSHOTS_ENV)
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"dashboard screenshots: {folder}")
+    request.config.stash[SCREENSHOTS_KEY] = folder  # printed in the run's summary
     return folder
 
 
