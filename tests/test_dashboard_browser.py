@@ -165,13 +165,17 @@ def browser(dashboard_url: str) -> Iterator[Any]:
 
 
 def _settle(page: Any, title: str) -> None:
-    """Wait for the page's title, then for Streamlit to finish running the script."""
+    """Wait for the page's title, then for Streamlit to finish running the script (the app
+    root's data-test-script-state; the status widget is hidden in minimal toolbar mode), then
+    for charts to be drawn."""
     page.get_by_role("heading", name=title, level=1).wait_for(timeout=120_000)
-    page.wait_for_timeout(800)
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-              && !document.querySelector('[data-testid="stSpinner"]')
-              && !document.querySelector('[data-testid="stSkeleton"]')""",
+        """() => {
+             const app = document.querySelector('[data-testid="stApp"]');
+             return app && app.getAttribute('data-test-script-state') === 'notRunning'
+               && !document.querySelector('[data-testid="stSpinner"]')
+               && !document.querySelector('[data-testid="stSkeleton"]');
+           }""",
         timeout=180_000,
     )
     page.wait_for_function(  # charts and tables drawn, not just their placeholders
