@@ -282,7 +282,9 @@ def disclosures_table(disclosures: pd.DataFrame, category_names: Mapping[str, st
         [
             {
                 "recipient": row.recipient,
-                "country": text(row.country, "not stated"),
+                "country": country_names([row.country])[0]
+                if isinstance(row.country, str) and row.country
+                else "not stated",
                 "activity": row.activity,
                 "data categories": names(row.dataCategories, category_names),
                 "purpose": text(row.purpose, ""),

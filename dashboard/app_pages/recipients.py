@@ -20,6 +20,17 @@ def main() -> None:
     recipients = data.catalog(current, "recipients")
 
     st.header("Who receives what, and why")
+    codes = sorted({str(c) for c in disclosures["country"].dropna()})
+    places = dict(zip(codes, tables.country_names(codes), strict=True))
+    wanted = st.multiselect(
+        "Recipient's country",
+        sorted(codes, key=places.__getitem__),
+        format_func=places.__getitem__,
+        placeholder="any",
+        key="recipients_countries",
+    )
+    if wanted:
+        disclosures = disclosures[disclosures["country"].isin(wanted)]
     kinds = tables.group_kinds(str(k) for k in recipients["kind"])
     for kind in kinds:
         of_kind = disclosures[disclosures["kind"] == kind]
