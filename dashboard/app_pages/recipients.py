@@ -36,6 +36,9 @@ def main() -> None:
         of_kind = disclosures[disclosures["kind"] == kind]
         named = recipients[recipients["kind"] == kind]["recipient"].drop_duplicates()
         st.subheader(f"{tables.RECIPIENT_KIND_TITLES.get(kind, kind)} — {len(named)}")
+        if of_kind.empty and wanted:
+            st.caption("None in the chosen countries.")
+            continue
         if of_kind.empty:
             st.caption(
                 "Recorded, but no activity discloses to them: "
