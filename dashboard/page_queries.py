@@ -20,6 +20,11 @@ RETURN c.id AS id, c.name AS name, c.country AS country, k.name AS countryName,
 ORDER BY id
 """
 
+BASIS_CLAIMS = """
+MATCH (a:Activity)-[r:RELIES_ON]->(:LawfulBasis)
+RETURN a.id AS activityId, r.vague AS vague
+"""
+
 ACTIVITIES = """
 MATCH (a:Activity)
 RETURN a.id AS activityId, a.name AS activity, a.role AS role, a.purposes AS purposes

@@ -78,11 +78,23 @@ def basis_matrix(
 
 
 NO_BASIS = "no basis stated"
+VAGUE_BASIS = "basis stated only vaguely"
 PROCESSOR_BASIS = "as processor (the customer's basis)"
 
 
+def vaguely_based(claims: pd.DataFrame) -> set[str]:
+    """Activities whose every lawful-basis claim is flagged vague (``activityId``, ``vague``)."""
+    flags: dict[str, bool] = {}
+    for activity, vague in zip(claims.get("activityId", []), claims.get("vague", []), strict=True):
+        flags[str(activity)] = flags.get(str(activity), True) and vague is True
+    return {activity for activity, all_vague in flags.items() if all_vague}
+
+
 def basis_chart(
-    bases: pd.DataFrame, activities: pd.DataFrame, by_basis: pd.DataFrame
+    bases: pd.DataFrame,
+    activities: pd.DataFrame,
+    by_basis: pd.DataFrame,
+    vague: set[str] | frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Activities per lawful basis for a chart, *with* the gap: 'no basis stated' counts the
     activities done as controller that name none (a processor works on its customer's basis,
@@ -99,12 +111,18 @@ def basis_chart(
     as_processor = int((without["role"] == "processor").sum()) if "role" in without else 0
     missing = len(without) - as_processor
     rows.append({"basis": NO_BASIS, "activities": missing, "kind": "gap"})
+    rows.append({"basis": VAGUE_BASIS, "activities": len(vague), "kind": "vague"})
     if as_processor:
         rows.append({"basis": PROCESSOR_BASIS, "activities": as_processor, "kind": "processor"})
     return pd.DataFrame(rows, columns=["basis", "activities", "kind"])
 
 
-BASIS_COLOURS = {"basis": "#1976d2", "gap": "#c62828", "processor": "#9e9e9e"}
+BASIS_COLOURS = {
+    "basis": "#1976d2",
+    "gap": "#c62828",
+    "vague": "#ef6c00",
+    "processor": "#9e9e9e",
+}
 
 
 def categories_by_basis(frame: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:

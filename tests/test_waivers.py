@@ -20,7 +20,7 @@ runner = CliRunner()
 WAIVERS = """\
 waivers:
   - rule: RECIPIENT-COUNTRY-UNKNOWN
-    element: Recipient:openreach
+    element: Recipient:business-partners
     reason: UK network operator; location confirmed by contract.
     owner: dpo@example.com
     review_by: 2030-06-30
@@ -45,8 +45,8 @@ def _report(day: dt.date) -> FindingsReport:
     return FindingsReport(
         day,
         [
-            _finding("RECIPIENT-COUNTRY-UNKNOWN", "Recipient", "openreach"),
-            _finding("RECIPIENT-COUNTRY-UNKNOWN", "Recipient", "cicas"),
+            _finding("RECIPIENT-COUNTRY-UNKNOWN", "Recipient", "business-partners"),
+            _finding("RECIPIENT-COUNTRY-UNKNOWN", "Recipient", "debt-collection-agencies"),
             _finding("DPO-CONTACT-MISSING", "Controller", "kynex"),
         ],
     )
@@ -57,10 +57,10 @@ def test_a_waiver_hides_its_finding_up_to_and_including_the_review_date() -> Non
     for day, hidden in ((dt.date(2030, 6, 30), True), (dt.date(2030, 7, 1), False)):
         outcome = apply_waivers(_report(day), waivers)
         ids = [f.element_id for f in outcome.report.findings]
-        assert ("openreach" not in ids) is hidden, day
-        assert "cicas" in ids  # only the named element is waived
+        assert ("business-partners" not in ids) is hidden, day
+        assert "debt-collection-agencies" in ids  # only the named element is waived
     outcome = apply_waivers(_report(dt.date(2026, 1, 1)), waivers)
-    assert [w.finding.element_id for w in outcome.waived] == ["openreach"]
+    assert [w.finding.element_id for w in outcome.waived] == ["business-partners"]
     assert [w.finding.element_id for w in outcome.expired] == ["kynex"]  # shown again
     assert "kynex" in [f.element_id for f in outcome.report.findings]
     assert [w.element for w in outcome.unused] == ["no-such-source"]
@@ -98,13 +98,13 @@ def test_findings_cli_honours_and_reports_waivers(waived_record: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     shown = {(f["rule"], f["element_id"]) for f in data["findings"]}
-    assert ("RECIPIENT-COUNTRY-UNKNOWN", "openreach") not in shown
-    assert ("RECIPIENT-COUNTRY-UNKNOWN", "cicas") in shown
+    assert ("RECIPIENT-COUNTRY-UNKNOWN", "business-partners") not in shown
+    assert ("RECIPIENT-COUNTRY-UNKNOWN", "debt-collection-agencies") in shown
     assert ("DPO-CONTACT-MISSING", "kynex") in shown  # its waiver expired
     assert data["waivers"]["waived"][0]["owner"] == "dpo@example.com"
     assert data["waivers"]["unused"][0]["element"] == "no-such-source"
     later = runner.invoke(app, ["findings", str(waived_record), "--json", "--as-of", "2030-07-01"])
     later_shown = {(f["rule"], f["element_id"]) for f in json.loads(later.stdout)["findings"]}
-    assert ("RECIPIENT-COUNTRY-UNKNOWN", "openreach") in later_shown
+    assert ("RECIPIENT-COUNTRY-UNKNOWN", "business-partners") in later_shown
     text = runner.invoke(app, ["findings", str(waived_record), "--as-of", "2026-01-01"])
     assert "waived" in text.output and "waiver expired on 2020-01-01" in text.output

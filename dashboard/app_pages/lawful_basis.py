@@ -28,7 +28,9 @@ def main() -> None:
     )
 
     _question("basis-summary")
-    widgets.basis_chart(tables.basis_chart(bases, activities, by_basis), key="basis_chart")
+    vague = tables.vaguely_based(data.cypher_frame(current, page_queries.BASIS_CLAIMS))
+    chart_data = tables.basis_chart(bases, activities, by_basis, vague)
+    widgets.basis_chart(chart_data, key="basis_chart")
 
     _question("activities-by-basis")
     matrix = tables.basis_matrix(activities, by_basis, bases)

@@ -99,6 +99,7 @@ def main() -> None:
             data.catalog(current, "basis-summary"),
             data.cypher_frame(current, page_queries.ACTIVITIES),
             data.catalog(current, "activities-by-basis"),
+            tables.vaguely_based(data.cypher_frame(current, page_queries.BASIS_CLAIMS)),
         )
         widgets.basis_chart(chart_data, key="overview_basis_chart", height=320)
     with right:

@@ -76,6 +76,7 @@ FLOW_LEVEL: dict[str, int] = {
     "LawfulBasis": 2,
     "SpecialCategoryCondition": 2,
     "System": 2,
+    "Cookie": 2,
     "SecurityMeasure": 2,
     "RetentionRule": 2,
     "Recipient": 3,
