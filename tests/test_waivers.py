@@ -108,3 +108,12 @@ def test_findings_cli_honours_and_reports_waivers(waived_record: Path) -> None:
     assert ("RECIPIENT-COUNTRY-UNKNOWN", "business-partners") in later_shown
     text = runner.invoke(app, ["findings", str(waived_record), "--as-of", "2026-01-01"])
     assert "waived" in text.output and "waiver expired on 2020-01-01" in text.output
+
+
+def test_waivers_keep_everything_else_in_the_report() -> None:
+    report = _report(dt.date(2026, 1, 1))
+    report.errors["SOME-RULE"] = "failed"
+    outcome = apply_waivers(report, parse_waivers(WAIVERS, Path("waivers.yaml")))
+    for name in vars(report):
+        if name != "findings":
+            assert getattr(outcome.report, name) == getattr(report, name), name

@@ -18,6 +18,7 @@ The CLI (``ropagraph findings``) and the dashboard both apply waivers through th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
@@ -226,9 +227,8 @@ def apply_waivers(report: FindingsReport, waivers: Sequence[Waiver]) -> WaiverOu
             outcome.expired.append(Waived(finding, latest))
         open_findings.append(finding)
     outcome.unused = [w for i, w in enumerate(waivers) if i not in used]
-    outcome.report = FindingsReport(
-        report.as_of, open_findings, dict(report.errors), jurisdiction=report.jurisdiction
-    )
+    # replace(): every other field of the report (errors, rules not applied, regime) is kept.
+    outcome.report = dataclasses.replace(report, findings=open_findings)
     return outcome
 
 
