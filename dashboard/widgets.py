@@ -126,16 +126,18 @@ def table(
     height: int | None = None,
     key: str | None = None,
     plain: bool = True,
+    paged: bool = True,
 ) -> None:
     """An interactive table showing every row (up to 30 without scrolling inside it); above
     PAGE_ROWS rows it is paged, so nothing hides in a 10-row window. Headers are put in plain
-    words unless ``plain`` is False (the console shows the user's own column names)."""
+    words unless ``plain`` is False (the console shows the user's own column names, all its
+    rows up to its row cap, scrolling: ``paged=False``)."""
     if frame.empty:
         st.caption("(none)")
         return
     if plain:
         frame = plain_columns(frame)
-    if len(frame) > PAGE_ROWS:
+    if paged and len(frame) > PAGE_ROWS:
         frame = _page(frame, key or _content_key(frame))
     rows_high = min(len(frame), 30) * 35 + 40
     st.dataframe(frame, hide_index=True, height=height if height else rows_high, key=key)

@@ -70,7 +70,7 @@ def main() -> None:
             f"Only the first {console.ROW_CAP:,} rows are shown (the console's row cap). "
             "Add LIMIT, a WHERE clause or an aggregation (count, collect) to see what you need."
         )
-    widgets.table(console.display_frame(result), plain=False)
+    widgets.table(console.display_frame(result), plain=False, paged=False)
     st.download_button(
         "Download CSV",
         csv_bytes(result.columns, result.rows),

@@ -93,10 +93,15 @@ def report_invalid(exc: RecordInvalid, fmt: ProblemFormat = ProblemFormat.auto) 
     return typer.Exit(1)
 
 
-def read_record(path: Path) -> Record:
+def warn_skipped(path: Path) -> None:
+    """Say which files of a record folder were left out (hidden, links outside, …)."""
     for skipped in skipped_files(path):
         warning = f"[yellow]warning:[/] {skipped.where()}: {skipped.message}"
         err.print(warning, highlight=False, soft_wrap=True)
+
+
+def read_record(path: Path) -> Record:
+    warn_skipped(path)
     try:
         return load_record(path)
     except RecordInvalid as exc:
@@ -188,6 +193,7 @@ def validate(
     Problems go to standard output (it is what this command reports), one FILE:LINE:COL line each
     when piped or in CI, so editors and CI annotations can jump to them.
     """
+    warn_skipped(path)
     try:
         record = load_record(path)
     except RecordInvalid as exc:
