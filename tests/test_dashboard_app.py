@@ -371,7 +371,10 @@ def test_two_records_in_one_neo4j_database_are_both_shown(
         assert "Kynex record of processing" in caption and "Second record" in caption
         assert any("records; the pages show them together" in w.value for w in at.warning)
         ids = {  # headers are plain words: 'id' reads 'identifier'
-            i for d in at.dataframe if "identifier" in d.value.columns for i in d.value["identifier"]
+            i
+            for d in at.dataframe
+            if "identifier" in d.value.columns
+            for i in d.value["identifier"]
         }
         assert {"kynex", second} <= ids
     finally:

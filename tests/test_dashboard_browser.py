@@ -77,13 +77,17 @@ RAW_HEADER = re.compile(r"^(?:[a-z]+(?:[A-Z][a-z0-9]*)+|id|ref)$")
 """A column header that is an identifier, not words: activityId, categoryOnly, ref, id."""
 
 
-def _start(record: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str, Any]:
+def _start(
+    record: Path, folder: Path, store_args: list[str] | None = None
+) -> tuple[subprocess.Popen[bytes], str, Any]:
+    """``ropagraph dashboard RECORD`` on a free port (default: a fresh embedded store)."""
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ROPAGRAPH_UPLOAD_DIR": str(folder / "uploads")}
     log = (folder / "server.log").open("wb")
     command = [sys.executable, "-m", "graph.cli", "dashboard", str(record)]
-    command += ["--port", str(port), "--db", str(folder / "store.lbug"), "--headless"]
+    store = store_args if store_args is not None else ["--db", str(folder / "store.lbug")]
+    command += ["--port", str(port), *store, "--headless"]
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
     deadline = time.monotonic() + STARTUP_S
     while not _healthy(url):
@@ -252,6 +256,37 @@ def test_every_page_renders_on_a_generated_5000_activity_record(
     generated_url: str, browser: Any, screenshots: Path
 ) -> None:
     _tour(generated_url, browser, screenshots / "generated-5000")
+
+
+@pytest.mark.neo4j
+def test_every_page_renders_on_neo4j(browser: Any, tmp_path: Path, screenshots: Path) -> None:
+    """The same pages, once, with ``--store neo4j``: the dashboard pushes Kynex and reads it
+    back from the server named by NEO4J_* (a relationship query in the console draws too)."""
+    _need_browser()
+    if not os.environ.get("NEO4J_URI") or os.environ.get("NEO4J_PASSWORD") is None:
+        pytest.skip("no Neo4j server: set NEO4J_URI and NEO4J_PASSWORD (see docs/neo4j.md)")
+    from graph.stores.neo4j_store import open_neo4j_store
+
+    store = open_neo4j_store(prompt=None)
+    had_kynex = bool(store.query("MATCH (r:Record {id: 'kynex'}) RETURN r.id").rows)
+    server, url, log = _start(KYNEX, tmp_path, ["--store", "neo4j"])
+    try:
+        _tour(url, browser, screenshots / "neo4j")
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/console")
+        _settle(page, "Cypher console")
+        editor = page.get_by_label("Cypher", exact=True)
+        editor.fill("MATCH (:Activity)-[d:DISCLOSES_TO]->(:Recipient) RETURN d")
+        editor.press("Control+Enter")
+        page.get_by_role("button", name="Run").click()
+        page.get_by_text("The result as a graph").wait_for(timeout=60_000)
+        _assert_no_error_on_screen(page, "console on neo4j")
+        page.screenshot(path=str(screenshots / "neo4j" / "console-result.png"), full_page=True)
+        page.close()
+    finally:
+        _stop(server, log)
+        if not had_kynex:
+            store.remove("kynex")
 
 
 @pytest.mark.parametrize("which", ["kynex", "generated"])
