@@ -8,7 +8,7 @@ recipients, recipients transfer under a mechanism. Node keys are ``"Label:id"``;
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import networkx as nx
 
@@ -29,6 +29,19 @@ Graph: TypeAlias = nx.MultiDiGraph
 
 def node_key(label: str, node_id: str) -> str:
     return f"{label}:{node_id}"
+
+
+class Sink(Protocol):
+    """Where the builder's nodes and relationships go: a networkx graph, or column tables
+    (:mod:`graph.tables`). One walk over the record feeds both, so both hold the same graph."""
+
+    def node(self, label: str, node_id: str, name: str, **props: Any) -> str: ...
+
+    def edge(self, rel: str, source: str, target: str, **props: Any) -> None: ...
+
+    def country(self, code: str) -> str: ...
+
+    def contains(self, key: str) -> bool: ...
 
 
 class _Builder:
@@ -57,6 +70,9 @@ class _Builder:
         clean = {k: v for k, v in props.items() if v is not None and v != []}
         self.graph.add_edge(source, target, key=rel, type=rel, **clean)
 
+    def contains(self, key: str) -> bool:
+        return key in self.graph
+
     def country(self, code: str) -> str:
         key = node_key("Country", code)
         if key not in self.graph:
@@ -80,11 +96,13 @@ def _person(person: Person | None) -> dict[str, Any]:
 def build_graph(record: Record, content_hash: str | None = None) -> Graph:
     """The processing graph of ``record``; ``content_hash`` identifies the source files."""
     with gc_paused():
-        return _build_graph(record, content_hash)
+        builder = _Builder()
+        emit(builder, record, content_hash)
+        return builder.graph
 
 
-def _build_graph(record: Record, content_hash: str | None) -> Graph:
-    b = _Builder()
+def emit(b: Sink, record: Record, content_hash: str | None) -> None:
+    """Walk ``record`` once and send every node and relationship of its graph to ``b``."""
     info = record.record
     b.node(
         "Record",
@@ -382,7 +400,7 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
             b.edge("USES", key, node_key("System", system_id))
         for cookie in act.cookies:
             cookie_key = node_key("Cookie", cookie.id)
-            if cookie_key not in b.graph:
+            if not b.contains(cookie_key):
                 b.node(
                     "Cookie",
                     cookie.id,
@@ -402,7 +420,6 @@ def _build_graph(record: Record, content_hash: str | None) -> Graph:
             b.edge("PROTECTED_BY", key, node_key("SecurityMeasure", measure_id))
         for rule_id in act.retention:
             b.edge("RETAINED_UNDER", key, node_key("RetentionRule", rule_id))
-    return b.graph
 
 
 def counts_by_label(graph: Graph) -> dict[str, int]:

@@ -258,3 +258,45 @@ def get_query(name: str) -> Query:
         near = difflib.get_close_matches(name, list(CATALOG), n=3, cutoff=0.4)
         hint = f" — did you mean {', '.join(near)}?" if near else ""
         raise KeyError(f"no query named '{name}'{hint} (see 'ropagraph queries')") from None
+
+
+# ----------------------------------------------------------------------------- paging
+
+PAGE_SIZE = 50
+"""Rows a dashboard table shows at first: at 100k activities a full answer is 10^5 rows, and
+turning each into Python is what costs, not the query plan (benchmarks/README.md)."""
+
+
+def page_cypher(query: Query, limit: int = PAGE_SIZE, skip: int = 0) -> str:
+    """The query's rows ``skip``…``skip + limit`` in its own deterministic order."""
+    if limit < 1 or skip < 0:
+        raise ValueError(f"a page needs limit >= 1 and skip >= 0, got {limit} and {skip}")
+    return f"{query.cypher.rstrip()}\nSKIP {int(skip)} LIMIT {int(limit)}"
+
+
+def count_cypher(query: Query) -> str:
+    """Cypher for the exact number of rows ``query`` returns, counted in the store.
+
+    The final ``RETURN`` becomes a ``WITH`` of the same projection (``DISTINCT`` and grouping
+    included, so the count matches the rows) followed by ``RETURN count(*)``; its ``ORDER BY``
+    is dropped, since order does not change a count.
+    """
+    head, found, tail = query.cypher.strip().rpartition("\nRETURN ")
+    if not found:
+        raise ValueError(f"query '{query.name}' has no final RETURN line to count")
+    projection = tail.split("\nORDER BY", 1)[0]
+    return f"{head}\nWITH {projection}\nRETURN count(*) AS rows"
+
+
+TRANSFER_TOTALS = """
+MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[:DISCLOSES_TO]->(r:Recipient)
+OPTIONAL MATCH (r)-[t:TRANSFER_UNDER]->(:TransferMechanism)
+WITH c, a, r, coalesce(t.country, r.country) AS destination
+WHERE destination IS NOT NULL AND destination <> c.country
+MATCH (k:Country {id: destination})
+WITH DISTINCT a.id AS activity, r.id AS recipient, k.id AS country
+RETURN count(*) AS flows, collect(DISTINCT country) AS countries
+"""
+"""How many distinct (activity, recipient, country) flows leave the controller's country, and
+to which countries: what ``third-country-transfers`` lists, counted in the store (a headline
+figure needs no 10^5-row answer)."""

@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.build import build_graph, counts_by_label, counts_by_type
 from graph.cli import output
 from graph.cli.output import ProblemFormat, ResultFormat, print_problems
 from graph.model import Record
@@ -37,7 +36,9 @@ from graph.stores.sandbox import (
     check_timeout,
     run_user_query,
 )
-from loaders import RecordInvalid, content_hash, load_record, skipped_files
+from graph.tables import build_tables
+from loaders import RecordInvalid, content_hash, skipped_files
+from loaders.cached_record import parse_cache_for, parse_record_cached
 
 app = typer.Typer(
     name="ropagraph",
@@ -100,10 +101,11 @@ def warn_skipped(path: Path) -> None:
         err.print(warning, highlight=False, soft_wrap=True)
 
 
-def read_record(path: Path) -> Record:
+def read_record(path: Path, cache: Path | None = None) -> Record:
+    """The validated record (fast parser where exact; ``cache``: a per-file parse cache)."""
     warn_skipped(path)
-    try:
-        return load_record(path)
+    try:  # the fast parser where it reads exactly as PyYAML; the same located errors
+        return parse_record_cached(path, cache)[0]
     except RecordInvalid as exc:
         raise report_invalid(exc) from None
 
@@ -137,7 +139,8 @@ def print_result(
 
 def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool = False) -> bool:
     """Validate ``path`` and load it into ``store``; False when it was already loaded."""
-    record = read_record(path)
+    # Per-file parse cache beside the store: a reload re-parses the changed files only.
+    record = read_record(path, parse_cache_for(store.path))
     digest = content_hash(path)
     if not force and store.exists():
         try:
@@ -148,7 +151,8 @@ def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool
             if not quiet:
                 out.print(f"{store.path} already holds this record ({digest[:12]}); nothing to do.")
             return False
-    graph = build_graph(record, digest)
+    # Straight to column tables: the embedded store needs no networkx graph (graph/tables.py).
+    tables = build_tables(record, digest)
     report: LoadReport
     with Progress(
         TextColumn("{task.description}"),
@@ -163,7 +167,7 @@ def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool
         def step(stage: str, done: int, total: int) -> None:
             progress.update(task, description=f"loading {stage}", completed=done, total=total)
 
-        report = store.load(graph, step)
+        report = store.load_tables(tables, step)
     if not quiet:
         out.print(
             f"Loaded [bold]{record.record.name}[/] into {report.path}: {report.nodes} nodes, "
@@ -195,12 +199,11 @@ def validate(
     """
     warn_skipped(path)
     try:
-        record = load_record(path)
+        record = parse_record_cached(path)[0]
     except RecordInvalid as exc:
         print_problems(exc.problems, sys.stdout, fmt)
         raise typer.Exit(1) from None
-    graph = build_graph(record)
-    counts = ", ".join(f"{n} {k}" for k, n in counts_by_label(graph).items())
+    counts = ", ".join(f"{n} {k}" for k, n in build_tables(record).counts_by_label().items())
     out.print(f"[green]✓[/] {path} is a valid record: {counts}.", soft_wrap=not out.is_terminal)
 
 
@@ -399,10 +402,10 @@ def summary(path: RecordArg, db: DbOpt = None) -> None:
 @app.command()
 def stats(path: RecordArg) -> None:
     """Counts of nodes per label and relationships per type, straight from the record."""
-    graph = build_graph(read_record(path))
+    tables = build_tables(read_record(path))
     for title, counts in (
-        ("nodes", counts_by_label(graph)),
-        ("relationships", counts_by_type(graph)),
+        ("nodes", tables.counts_by_label()),
+        ("relationships", tables.counts_by_type()),
     ):
         table = Table(title=title)
         table.add_column("kind")

@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.cli.interop import print_import_notes
 from graph.model import Record
@@ -38,13 +39,13 @@ def _findings(
             "[yellow]note:[/] findings annex skipped: the findings rules are not installed"
         )
         return None
-    from graph.build import build_graph
     from graph.stores import EmbeddedStore, StoreError
+    from graph.tables import build_tables
 
     with tempfile.TemporaryDirectory(prefix="ropagraph-ropa-") as folder:
         store = EmbeddedStore(Path(folder) / "findings.lbug")
         try:
-            store.load(build_graph(record, digest))
+            store.load_tables(build_tables(record, digest))
             report: FindingsLike = module.run_findings(store, as_of=as_of)
         except StoreError as exc:
             raise cli.fail(f"could not run the findings rules: {exc}") from None
@@ -126,9 +127,28 @@ def register(cli: ModuleType) -> None:
         digest = content_hash(path)
         report = _findings(cli, record, digest, generated) if findings else None
         try:
-            written = export_ropa(
-                record, kind, out, findings=report, generated=generated, content_hash=digest
-            )
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,}"),
+                TimeElapsedColumn(),
+                console=cli.err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task(f"exporting {kind}", total=len(record.activities))
+
+                def step(stage: str, done: int, total: int) -> None:
+                    bar.update(task, description=stage, completed=done, total=total)
+
+                written = export_ropa(
+                    record,
+                    kind,
+                    out,
+                    findings=report,
+                    generated=generated,
+                    content_hash=digest,
+                    progress=step,
+                )
         except RopaExportError as exc:
             raise cli.fail(str(exc)) from None
         except OSError as exc:

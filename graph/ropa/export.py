@@ -9,6 +9,7 @@ does not pay for python-docx).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from graph.atomic import atomic_write_bytes
@@ -18,6 +19,7 @@ from graph.ropa.document import FindingLike, FindingsLike, RopaExportError
 from graph.ropa.layout import ICO_HEADINGS
 
 __all__ = [
+    "DOCX_MAX_ACTIVITIES",
     "ICO_HEADINGS",
     "ROPA_FORMATS",
     "ROPA_MEDIA_TYPES",
@@ -31,6 +33,12 @@ __all__ = [
 ]
 
 ROPA_FORMATS = ("xlsx", "docx", "html", "md")
+DOCX_MAX_ACTIVITIES = 20_000
+"""Above this a DOCX is refused: python-docx builds every paragraph and table cell as Python
+objects (about 10 s per 1,000 activities on 2 cores, benchmarks/README.md), so 100,000
+activities would take a quarter of an hour or more; the XLSX and HTML exports stream."""
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): called as an export advances (rows written, for XLSX)."""
 ROPA_MEDIA_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -74,21 +82,37 @@ def export_ropa_bytes(
     findings: FindingsLike | None = None,
     generated: dt.date | None = None,
     content_hash: str | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """The ROPA of ``record`` in ``fmt`` (one of :data:`ROPA_FORMATS`) as bytes.
 
     ``findings`` adds the findings annex; ``generated`` fixes the date shown (tests, reproducible
     builds); ``content_hash`` (loaders.content_hash of the record's files) identifies the version.
+    A DOCX of more than :data:`DOCX_MAX_ACTIVITIES` activities is refused with
+    :class:`RopaExportError` (before any work), pointing at XLSX and HTML.
     """
     if fmt not in ROPA_FORMATS:
         raise ValueError(f"unknown format '{fmt}': use one of {', '.join(ROPA_FORMATS)}")
+    activities = len(record.activities)
+    if fmt == "docx" and activities > DOCX_MAX_ACTIVITIES:
+        raise RopaExportError(
+            f"a DOCX of {activities:,} activities is refused: Word documents are built object by "
+            f"object and this one would take well over {activities // 1000 * 10 // 60} minutes "
+            f"(the limit is {DOCX_MAX_ACTIVITIES:,} activities); export xlsx (the ICO layout, "
+            "streamed) or html instead"
+        )
+    if progress is not None:
+        progress("building the document", 0, activities)
     document = build_document(
         record, findings=findings, generated=generated, content_hash=content_hash
     )
     if fmt == "xlsx":
         from graph.ropa.to_xlsx import render_xlsx
 
-        return render_xlsx(document)
+        step = (lambda done, total: progress("writing rows", done, total)) if progress else None
+        return render_xlsx(document, step)
+    if progress is not None:
+        progress(f"writing {fmt}", 0, activities)
     if fmt == "docx":
         from graph.ropa.to_docx import render_docx
 
@@ -107,9 +131,15 @@ def export_ropa(
     findings: FindingsLike | None = None,
     generated: dt.date | None = None,
     content_hash: str | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write the ROPA to ``out`` atomically (an interrupted run leaves the old file intact)."""
     data = export_ropa_bytes(
-        record, fmt, findings=findings, generated=generated, content_hash=content_hash
+        record,
+        fmt,
+        findings=findings,
+        generated=generated,
+        content_hash=content_hash,
+        progress=progress,
     )
     return atomic_write_bytes(out, data)

@@ -14,6 +14,8 @@ across pages in portrait. So every table sheet gets:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -50,11 +52,27 @@ def fit_rows(ws: Worksheet, first_row: int, last_row: int) -> None:
         ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 3)
 
 
+def row_height(values: Sequence[str | None], widths: Sequence[float]) -> float:
+    """The height :func:`fit_rows` gives a row holding ``values`` in columns ``widths`` wide
+    (for write-only sheets, whose rows are set before they are written and never read back)."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and value:
+            lines = max(lines, lines_needed(value, width))
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 3)
+
+
 def print_ready(ws: Worksheet, header_row: int, last_row: int) -> None:
     """Row heights, A3 landscape fitted to the page width, header row on every page."""
     fit_rows(ws, header_row, last_row)
+    page_settings(ws, header_row)
+
+
+def page_settings(ws: Any, header_row: int) -> None:
+    """A3 landscape fitted to the page width, header row on every page, margins, footer (any
+    worksheet, write-only ones included: set before their first row)."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages tall as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -14,15 +14,13 @@ import contextlib
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from graph.build import Graph
-from graph.gcpause import gc_paused
-from graph.schema import NODES, RELS, PropType
+from graph.schema import NODES, RELS
 from graph.stores.base import (
     DEFAULT_TIMEOUT_MS,
     RECORDS_CYPHER,
@@ -36,13 +34,7 @@ from graph.stores.base import (
 from graph.stores.embedded_values import _endpoint_keys, _plain
 from graph.stores.readonly import check_read_only
 from graph.stores.sandbox import Limits, run_in_worker
-
-_ARROW_TYPES: dict[PropType, pa.DataType] = {
-    "STRING": pa.string(),
-    "INT64": pa.int64(),
-    "BOOLEAN": pa.bool_(),
-    "STRING[]": pa.list_(pa.string()),
-}
+from graph.tables import GraphTables, tables_from_graph
 
 
 def schema_ddl() -> list[str]:
@@ -71,10 +63,25 @@ class EmbeddedStore:
 
     def load(self, graph: Graph, progress: Progress | None = None) -> LoadReport:
         """Replace the store's contents with ``graph``, atomically."""
+        started = time.perf_counter()
+        tables = tables_from_graph(graph)
+        prepared = time.perf_counter() - started
+        return self._load(tables, progress, started, {"prepare": prepared})
+
+    def load_tables(self, tables: GraphTables, progress: Progress | None = None) -> LoadReport:
+        """Replace the store's contents with ``tables`` (from :func:`graph.tables.build_tables`,
+        the fast path: no networkx graph), atomically."""
+        return self._load(tables, progress, time.perf_counter(), {})
+
+    def _load(
+        self,
+        tables: GraphTables,
+        progress: Progress | None,
+        started: float,
+        stages: dict[str, float],
+    ) -> LoadReport:
         import ladybug
 
-        started = time.perf_counter()
-        stages: dict[str, float] = {}
         check_store_path(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,10 +93,6 @@ class EmbeddedStore:
         total = len(NODES) + len(RELS)
         done = 0
         try:
-            t0 = time.perf_counter()
-            with gc_paused():
-                tables = _arrow_tables(graph)
-            stages["prepare"] = time.perf_counter() - t0
             db = ladybug.Database(str(building))
             conn = ladybug.Connection(db)
             try:
@@ -128,8 +131,8 @@ class EmbeddedStore:
             raise
         return LoadReport(
             path=str(self.path),
-            nodes=graph.number_of_nodes(),
-            relationships=graph.number_of_edges(),
+            nodes=tables.node_count,
+            relationships=tables.relationship_count,
             seconds=time.perf_counter() - started,
             stages=stages,
         )
@@ -249,49 +252,6 @@ def _copy(conn: Any, table_name: str, table: pa.Table, pair: tuple[str, str] | N
         conn.execute(f"COPY {table_name} FROM arrow_table")
     else:
         conn.execute(f"COPY {table_name} FROM arrow_table (from='{pair[0]}', to='{pair[1]}')")
-
-
-@dataclass
-class _Tables:
-    nodes: dict[str, pa.Table]
-    rels: dict[tuple[str, tuple[str, str]], pa.Table]
-
-
-def _arrow_tables(graph: Graph) -> _Tables:
-    """Column-wise Arrow tables per label and per relationship endpoint pair."""
-    by_label: dict[str, list[dict[str, Any]]] = {spec.label: [] for spec in NODES}
-    for _, data in graph.nodes(data=True):
-        by_label[data["label"]].append(data)
-    nodes = {}
-    for spec in NODES:
-        rows = by_label[spec.label]
-        nodes[spec.label] = pa.table(
-            {
-                name: pa.array([row.get(name) for row in rows], type=_ARROW_TYPES[t])
-                for name, t in spec.properties.items()
-            }
-        )
-    by_rel: dict[tuple[str, tuple[str, str]], list[tuple[str, str, dict[str, Any]]]] = {
-        (rel.type, pair): [] for rel in RELS for pair in rel.endpoints
-    }
-    labels = dict(graph.nodes(data="label"))
-    for source, target, data in graph.edges(data=True):
-        pair = (labels[source], labels[target])
-        by_rel[(data["type"], pair)].append(
-            (graph.nodes[source]["id"], graph.nodes[target]["id"], data)
-        )
-    rels = {}
-    for rel in RELS:
-        for pair in rel.endpoints:
-            items = by_rel[(rel.type, pair)]
-            columns: dict[str, pa.Array] = {
-                "from": pa.array([s for s, _, _ in items], type=pa.string()),
-                "to": pa.array([t for _, t, _ in items], type=pa.string()),
-            }
-            for name, t in rel.properties.items():
-                columns[name] = pa.array([d.get(name) for _, _, d in items], type=_ARROW_TYPES[t])
-            rels[(rel.type, pair)] = pa.table(columns)
-    return _Tables(nodes, rels)
 
 
 STORE_MAGIC = b"LBUG"
