@@ -13,15 +13,7 @@ from __future__ import annotations
 
 from graph.schema import NODES, RELS
 from graph.stores.base import GraphStore
-from graph.visual.drawing import (
-    DEFAULT_MAX_NODES,
-    STYLE,
-    LabelStyle,
-    VisualEdge,
-    VisualGraph,
-    VisualNode,
-    _tooltip,
-)
+from graph.visual.drawing import DEFAULT_MAX_NODES, grouped_drawing
 from graph.visual.select import View
 
 
@@ -53,38 +45,8 @@ def default_overview(store: GraphStore, max_nodes: int = DEFAULT_MAX_NODES) -> V
     matched = sum(nodes_per_label.values())
     if matched <= max_nodes:
         return None
-    nodes: list[VisualNode] = []
-    for label, n in nodes_per_label.items():
-        style = STYLE.get(label, LabelStyle("#607d8b", "dot"))
-        nodes.append(
-            VisualNode(
-                id=f"group:{label}",
-                label=f"{label} ×{n:,}",
-                group=label,
-                colour=style.colour,
-                shape=style.shape,
-                title=_tooltip(
-                    f"{n:,} {label} node{'' if n == 1 else 's'}",
-                    [("drawn as one", "narrow the filters or focus on a node to see them")],
-                ),
-                ref=None,
-                count=n,
-            )
-        )
-    nodes.sort(key=lambda node: node["id"])
     grouped = {
         (f"group:{source}", rel, f"group:{target}"): n
         for (source, rel, target), n in relationship_counts(store).items()
     }
-    edges = [
-        VisualEdge(
-            id=f"{source}|{rel}|{target}",
-            source=source,
-            target=target,
-            type=rel,
-            title=_tooltip(f"{rel} ×{n:,}", []),
-            count=n,
-        )
-        for (source, rel, target), n in sorted(grouped.items())
-    ]
-    return View(VisualGraph(nodes=nodes, edges=edges), matched, True, max_nodes)
+    return View(grouped_drawing(nodes_per_label, grouped), matched, True, max_nodes)

@@ -293,7 +293,27 @@ def aggregate(graph: Graph, keys: Iterable[str], keep: Iterable[str] = ()) -> Vi
     labels: dict[str, str] = dict(graph.nodes(data="label"))
     group_of = {k: k if k in kept_alone else f"group:{labels[k]}" for k in chosen}
     counts = Counter(labels[k] for k in chosen if k not in kept_alone)
-    nodes: list[VisualNode] = [_visual_node(k, graph.nodes[k]) for k in sorted(kept_alone)]
+    edge_counts: Counter[tuple[str, str, str]] = Counter()
+    for source, target, rel in typed_edges(graph):  # one pass over 100,000s of edges
+        source_group = group_of.get(source)
+        target_group = group_of.get(target)
+        if source_group is not None and target_group is not None:
+            edge_counts[(source_group, str(rel), target_group)] += 1
+    alone = [_visual_node(k, graph.nodes[k]) for k in sorted(kept_alone)]
+    return grouped_drawing(counts, edge_counts, alone)
+
+
+def grouped_drawing(
+    counts: Mapping[str, int],
+    edge_counts: Mapping[tuple[str, str, str], int],
+    alone: Iterable[VisualNode] = (),
+) -> VisualGraph:
+    """The aggregated drawing from counts: nodes per label, edges per (group, type, group).
+
+    :func:`aggregate` counts a networkx graph; ``graph.visual.aggregates`` counts in the store
+    with ``count()`` queries. Both draw through here, so they draw the same.
+    """
+    nodes: list[VisualNode] = list(alone)
     for label, n in counts.items():
         style = STYLE.get(label, LabelStyle("#607d8b", "dot"))
         nodes.append(
@@ -313,12 +333,6 @@ def aggregate(graph: Graph, keys: Iterable[str], keep: Iterable[str] = ()) -> Vi
             )
         )
     nodes.sort(key=lambda n: n["id"])
-    edge_counts: Counter[tuple[str, str, str]] = Counter()
-    for source, target, rel in typed_edges(graph):  # one pass over 100,000s of edges
-        source_group = group_of.get(source)
-        target_group = group_of.get(target)
-        if source_group is not None and target_group is not None:
-            edge_counts[(source_group, str(rel), target_group)] += 1
     edges = [
         VisualEdge(
             id=f"{source}|{rel}|{target}",
