@@ -185,6 +185,14 @@ def _parse(path: Path) -> _Parsed:
         raise RecordInvalid([Problem(str(path), f"malformed YAML: {exc}")]) from None
 
 
+def read_yaml(path: Path) -> Any:
+    """One untrusted YAML file as Python data, with the record loader's walls: duplicate and
+    complex keys, deep nesting, alias bombs and bad tagged values are located problems
+    (:class:`RecordInvalid`), never a silent last-key-wins or a traceback. For other formats
+    kept in YAML (Fides manifests) that must not be read more loosely than a record."""
+    return _parse(path).data
+
+
 def _merge(parsed: list[_Parsed]) -> tuple[_Merge, list[Problem]]:
     merge = _Merge()
     problems: list[Problem] = []

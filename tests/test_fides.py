@@ -246,3 +246,21 @@ def test_kynex_exports_to_fides_and_back_for_what_fides_can_express(tmp_path: Pa
                "system", shape[5])
         for name, shape in _shape(kynex).items()
     }  # fmt: skip
+
+
+def test_a_fides_manifest_is_read_with_the_record_loaders_walls(tmp_path: Path) -> None:
+    """A key written twice in a manifest is a located error, not a silent last-key-wins."""
+    manifest = tmp_path / "system.yml"
+    manifest.write_text(
+        "system:\n"
+        "  - fides_key: crm\n"
+        "    name: CRM\n"
+        "    name: Other CRM\n"
+        "    system_type: Service\n"
+        "    privacy_declarations: []\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "fides", str(manifest), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "'name' is given twice" in result.output
+    assert "system.yml" in result.output and "4" in result.output

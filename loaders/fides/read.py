@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from graph.model import ImportNote
 from loaders.problems import Problem, RecordInvalid
+from loaders.yaml_record import read_yaml
 
 SUFFIXES = (".yml", ".yaml")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -101,19 +102,12 @@ def read_resources(path: Path) -> Resources:
         if file.stat().st_size > MAX_FILE_BYTES:
             problems.append(Problem(name, "file over 50 MB", suggestion="split the manifest"))
             continue
-        text = file.read_text(encoding="utf-8", errors="replace")
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problems.append(
-                Problem(
-                    name,
-                    f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                    line=mark.line + 1 if mark else None,
-                )
-            )
+            data = read_yaml(file)
+        except RecordInvalid as exc:
+            problems.extend(exc.problems)
             continue
+        text = file.read_text(encoding="utf-8", errors="replace")
         if not isinstance(data, dict):
             problems.append(Problem(name, "not a Fides manifest (expected keys such as 'system:')"))
             continue
