@@ -273,6 +273,7 @@ def catalogue(caps: Caps, compare_max: int) -> list[Stage]:
             "34 count queries in the store (graph/visual/aggregates.py)",
         ),
     ]
+    stages += question_stages()  # breach impact and where-is-it (issue 17)
     for query in ADHOC:
         stages.append(
             Stage(
@@ -1029,6 +1030,88 @@ SETUPS: dict[str, Callable[[Paths, Mapping[str, Any]], Timed]] = {
 }
 
 
+# ---------------------------------------------------------------- questions (issue 17)
+# Breach impact and where-is-it, timed as `ropagraph impact` / `locate` run them on a loaded
+# store (the findings they show beside the answer are the "findings" stage's figure).
+
+
+def question_stages() -> list[Stage]:
+    return [
+        Stage(
+            f"impact:{kind}",
+            "questions",
+            f"breach impact from the busiest {kind}",
+            "a few catalog queries (scope, subjects, recipients, sub-processors, systems)",
+        )
+        for kind in ("recipient", "system", "category")
+    ] + [
+        Stage(
+            "locate",
+            "questions",
+            "where is it? for the busiest data subject",
+            "a few catalog queries (activities, bases, retention, systems, recipients)",
+        )
+    ]
+
+
+def _question_params(graph: Any) -> dict[str, Any]:
+    """The busiest system and subject, and lists for the catalog queries that take them: the
+    busiest recipient, and the first 100 (by id) of the activities disclosing to it — capped so
+    results.json stays small; the impact stages use the whole scope."""
+    counts: dict[str, dict[str, int]] = {"USES": {}, "CONCERNS": {}, "DISCLOSES_TO": {}}
+    for _, target, rel in graph.edges(data="type"):
+        if rel in counts:
+            node_id = graph.nodes[target]["id"]
+            counts[rel][node_id] = counts[rel].get(node_id, 0) + 1
+    busiest = {rel: max(sorted(c), key=lambda k: c[k]) for rel, c in counts.items() if c}
+    recipient = busiest.get("DISCLOSES_TO")
+    activities = sorted(
+        graph.nodes[source]["id"]
+        for source, target, rel in graph.edges(data="type")
+        if rel == "DISCLOSES_TO" and graph.nodes[target]["id"] == recipient
+    )
+    return {
+        "system": busiest.get("USES", "none"),
+        "subject": busiest.get("CONCERNS", "none"),
+        "activities": activities[:100],
+        "recipients": [recipient] if recipient else [],
+    }
+
+
+def _setup_question(paths: Paths, spec: Mapping[str, Any]) -> Timed:
+    questions = _require("graph.questions", "Breached", "breach_impact", "locate_subject")
+    from graph.stores import EmbeddedStore
+
+    params = json.loads(paths.meta.read_text())["params"]
+    store = EmbeddedStore(paths.store)
+    store.query("MATCH (r:Record) RETURN r.id")  # open the database outside the timing
+    kind = str(spec.get("arg") or "")
+
+    def run() -> dict[str, Any]:
+        if str(spec["stage"]) == "locate":
+            where = questions.locate_subject(store, params["subject"])
+            return {
+                "subject": params["subject"],
+                "activities": len(where.activities),
+                "systems": len(where.systems),
+                "recipients": len(where.recipients),
+            }
+        element = params[kind]
+        answer = questions.breach_impact(store, questions.Breached(kind), element)
+        return {
+            kind: element,
+            "activities": len(answer.activities),
+            "subjects": len(answer.subjects),
+            "destinations": len(answer.destinations),
+            "duties": len(answer.duties),
+        }
+
+    return run
+
+
+SETUPS.update({"impact": _setup_question, "locate": _setup_question})
+
+
 def _query_worker(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
     """Open the store, run the query once cold, then WARM_REPEATS times warm."""
     from graph.stores import EmbeddedStore
@@ -1162,7 +1245,7 @@ def _prepare(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
         "bytes": sum(f.stat().st_size for f in files),
         "nodes": graph.number_of_nodes(),
         "relationships": graph.number_of_edges(),
-        "params": _sensible_params(graph),
+        "params": {**_sensible_params(graph), **_question_params(graph)},
     }
     paths.meta.write_text(json.dumps(meta, indent=2))
     return {"seconds": 0.0, "extra": meta}

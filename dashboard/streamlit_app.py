@@ -30,6 +30,8 @@ PAGES = (
     ("app_pages/transfers.py", "Transfers"),
     ("app_pages/recipients.py", "Recipients & sources"),
     ("app_pages/findings.py", "Findings"),
+    ("app_pages/breach.py", "Breach impact"),
+    ("app_pages/where.py", "Where is it?"),
     ("app_pages/ropa.py", "ROPA"),
     ("app_pages/notice.py", "Privacy notice"),
     ("app_pages/console.py", "Cypher console"),

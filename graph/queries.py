@@ -22,6 +22,8 @@ class Query:
     cypher: str
     params: dict[str, str] = field(default_factory=dict)
     """Parameter name -> what to pass (all required)."""
+    lists: frozenset[str] = frozenset()
+    """Parameters that take a list: text (from the CLI or the console) is split on commas."""
 
     def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """The parameters for a run; raises ValueError naming missing or unknown ones."""
@@ -37,7 +39,11 @@ class Query:
                 accepted = ", ".join(self.params) or "none"
                 parts.append(f"unknown parameter(s) {', '.join(unknown)} (accepted: {accepted})")
             raise ValueError(f"query '{self.name}': " + "; ".join(parts))
-        return {k: given[k] for k in self.params}
+        bound = {k: given[k] for k in self.params}
+        for name in self.lists:
+            if isinstance(bound[name], str):
+                bound[name] = [item.strip() for item in bound[name].split(",") if item.strip()]
+        return bound
 
 
 _CATALOG: tuple[Query, ...] = (
@@ -300,3 +306,9 @@ RETURN count(*) AS flows, collect(DISTINCT country) AS countries
 """How many distinct (activity, recipient, country) flows leave the controller's country, and
 to which countries: what ``third-country-transfers`` lists, counted in the store (a headline
 figure needs no 10^5-row answer)."""
+
+
+# The questions of graph/questions/ (breach impact, where is it, diff): graph/question_queries.py.
+from graph.question_queries import QUESTIONS as _QUESTIONS  # noqa: E402
+
+CATALOG.update({spec.name: Query(**spec._asdict()) for spec in _QUESTIONS})

@@ -20,10 +20,29 @@ from graph.schema import NODES, RELS
 from graph.stores import EmbeddedStore, schema_ddl
 from graph.stores.neo4j_sync import TAG_RECORD, TAG_UID
 
-KYNEX_PARAMS: dict[str, dict[str, str]] = {
+KYNEX_PARAMS: dict[str, dict[str, Any]] = {
     "what-goes-to": {"recipient": "mailchimp"},
     "who-receives": {"category": "contact-details"},
     "sources-of": {"category": "contact-details"},
+    # issue 17: breach impact, where is it, diff (lists of ids where the query takes them)
+    "breach-scope-system": {"system": "website"},
+    "breach-scope-recipient": {"recipient": "mailchimp"},
+    "breach-scope-category": {"category": "bank-details"},
+    "subject-processing": {"subject": "customers"},
+    **{
+        name: {"activities": ["email-newsletter", "service-management", "call-recording"]}
+        for name in (
+            "activities-subjects",
+            "activities-recipients",
+            "activities-systems",
+            "activities-bases",
+            "activities-retention",
+            "activities-sources",
+            "activities-measures",
+            "activities-categories",
+        )
+    },
+    "subprocessors": {"recipients": ["mailchimp", "google"]},
 }
 """Arguments for the catalog's parameterised queries that give rows on Kynex."""
 

@@ -426,11 +426,16 @@ app.add_typer(import_app, name="import")
 # Feature modules add their commands here. Each defines register(cli), where cli is this module
 # (app, export_app, import_app and the helpers above).
 def _register_feature_commands() -> None:
+    import importlib
+
     from graph.cli import dashboard, findings, generate, interop, neo4j, notice, ropa
 
     this = sys.modules[__name__]
     for feature in (neo4j, dashboard, generate, ropa, findings, interop, notice):
         feature.register(this)
+    importlib.import_module("graph.cli.impact").register(this)
+    importlib.import_module("graph.cli.locate").register(this)
+    importlib.import_module("graph.cli.diff").register(this)
 
 
 _register_feature_commands()
