@@ -7,7 +7,15 @@ import pytest
 from graph.queries import CATALOG, count_cypher, get_query, page_cypher
 from graph.stores import EmbeddedStore
 
-PARAMS = {"recipient": "mailchimp", "category": "newsletter-email-address"}
+PARAMS = {
+    "recipient": "mailchimp",
+    "category": "newsletter-email-address",
+    # issue 17's question queries
+    "system": "website",
+    "subject": "customers",
+    "activities": "email-newsletter,service-management,call-recording",
+    "recipients": "mailchimp,google",
+}
 
 
 @pytest.mark.parametrize("name", sorted(CATALOG))
