@@ -107,7 +107,11 @@ def test_overview_transfer_figures_match_the_full_table(large_env: Path) -> None
     assert metrics["Destination countries"] == str(len(countries))
 
 
-def test_explorer_draws_a_large_record_from_counts_until_asked_for_more(large_env: Path) -> None:
+def test_explorer_draws_a_large_record_from_counts_until_asked_for_more(
+    large_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The threshold is 10,000 elements; 600 activities (~650 elements) stand in for a large record.
+    monkeypatch.setattr("dashboard.explorer_state.COUNTED_ABOVE", 500)
     at = open_page("explorer")
     assert any("counted in the store" in i.value for i in at.info)
     assert not at.multiselect  # no filters yet: they need the whole graph
@@ -127,9 +131,9 @@ def test_consent_table_is_paged_in_the_store_with_an_exact_count(large_env: Path
     picker = at.number_input(key="basis_consent-page")
     assert picker.label == f"Page (of {pages})"
     assert any(f"Rows 1–50 of {len(everything):,}" == c.value for c in at.caption)
-    shown = [d.value for d in at.dataframe if "how to withdraw" in d.value.columns][0]
+    shown = next(d.value for d in at.dataframe if "how to withdraw" in d.value.columns)
     assert list(shown["activity"]) == list(everything["activity"][:50])
     picker.set_value(2).run()
-    shown = [d.value for d in at.dataframe if "how to withdraw" in d.value.columns][0]
+    shown = next(d.value for d in at.dataframe if "how to withdraw" in d.value.columns)
     assert list(shown["activity"]) == list(everything["activity"][50:100])
     assert any(c.value.startswith("Rows 51–") for c in at.caption)

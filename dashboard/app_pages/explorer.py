@@ -47,7 +47,8 @@ def _wants_detail(state: Any, linked: str | None) -> bool:
 
 def _count_overview(current: data.Loaded) -> bool:
     """Draw a large record's first view from ``count()`` queries in the store; False when the
-    record is small enough to draw node by node (then the page reads the graph as before).
+    record is small enough to read the graph quickly (then the page reads it as before and
+    opens on the data-flow layout, which groups by business function and needs the graph).
 
     Reading 10^6 relationships back to draw a dozen grouped nodes took most of a minute at
     100,000 activities (issue 15): the whole graph is read only once the person filters,
@@ -55,7 +56,7 @@ def _count_overview(current: data.Loaded) -> bool:
     """
     with st.spinner("Counting the graph in the store…"):
         overview = data.explorer_overview(current)
-    if overview is None:
+    if overview is None or overview.matched <= explorer_state.COUNTED_ABOVE:
         return False
     st.info(
         f"This record has {overview.matched:,} connected elements, so the explorer first draws "
