@@ -22,6 +22,10 @@ FUNCTIONS = "explorer_functions"
 LAYOUT = "explorer_layout"
 REQUEST = "explorer_focus_request"
 ORIGIN = "explorer_origin"
+COUNTED_ABOVE = 10_000
+"""Connected elements above which the explorer's first view is counted in the store instead of
+drawn from the graph read back: reading it costs ~2 s of CPU at 10,000 activities and ~20 s at
+100,000 (benchmarks/README.md, explorer_fetch)."""
 FILTERS = (LABELS, f"{LABELS}_flow", f"{LABELS}_free", BASES, KINDS, COUNTRIES, FUNCTIONS)
 
 

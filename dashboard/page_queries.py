@@ -45,3 +45,20 @@ RETURN dc.id AS categoryId, dc.name AS category, s.id AS sourceId, s.name AS sou
        s.kind AS kind, s.ref AS ref
 ORDER BY category, source
 """
+
+BASIS_GAPS = """
+MATCH (a:Activity)
+WHERE NOT EXISTS { MATCH (a)-[:RELIES_ON]->(:LawfulBasis) }
+RETURN count(a) AS without,
+       sum(CASE WHEN a.role = 'processor' THEN 1 ELSE 0 END) AS asProcessor
+"""
+"""Activities that name no lawful basis, and how many of them are done as processor: the
+Overview chart's gap bar counted in the store (no 10^5-row activities table at scale)."""
+
+VAGUE_BASIS_COUNT = """
+MATCH (a:Activity)-[r:RELIES_ON]->(:LawfulBasis)
+WITH a, min(CASE WHEN r.vague = true THEN 1 ELSE 0 END) AS allVague
+WHERE allVague = 1
+RETURN count(a) AS vague
+"""
+"""Activities whose every lawful-basis claim is flagged vague (``tables.vaguely_based``)."""

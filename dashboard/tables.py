@@ -99,6 +99,17 @@ def basis_chart(
     """Activities per lawful basis for a chart, *with* the gap: 'no basis stated' counts the
     activities done as controller that name none (a processor works on its customer's basis,
     shown apart so it is not mistaken for a gap). Columns: basis, activities, kind."""
+    claimed = {str(a) for a in by_basis["activityId"]} if not by_basis.empty else set()
+    without = activities[~activities["activityId"].astype(str).isin(claimed)]
+    as_processor = int((without["role"] == "processor").sum()) if "role" in without else 0
+    return basis_chart_from_counts(bases, len(without), as_processor, len(vague))
+
+
+def basis_chart_from_counts(
+    bases: pd.DataFrame, without: int, as_processor: int, vague: int
+) -> pd.DataFrame:
+    """:func:`basis_chart` from counts made in the store (``page_queries.BASIS_GAPS`` and
+    ``VAGUE_BASIS_COUNT``): the same chart without reading every activity back."""
     rows = [
         {"basis": f"{name} ({article})", "activities": int(count), "kind": "basis"}
         for name, article, count in zip(
@@ -106,12 +117,8 @@ def basis_chart(
         )
         if int(count) > 0
     ]
-    claimed = {str(a) for a in by_basis["activityId"]} if not by_basis.empty else set()
-    without = activities[~activities["activityId"].astype(str).isin(claimed)]
-    as_processor = int((without["role"] == "processor").sum()) if "role" in without else 0
-    missing = len(without) - as_processor
-    rows.append({"basis": NO_BASIS, "activities": missing, "kind": "gap"})
-    rows.append({"basis": VAGUE_BASIS, "activities": len(vague), "kind": "vague"})
+    rows.append({"basis": NO_BASIS, "activities": without - as_processor, "kind": "gap"})
+    rows.append({"basis": VAGUE_BASIS, "activities": vague, "kind": "vague"})
     if as_processor:
         rows.append({"basis": PROCESSOR_BASIS, "activities": as_processor, "kind": "processor"})
     return pd.DataFrame(rows, columns=["basis", "activities", "kind"])

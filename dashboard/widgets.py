@@ -8,6 +8,7 @@ and a name like ``*[click](http://…)*`` must read as written, not become a lin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -141,6 +142,35 @@ def table(
         frame = _page(frame, key or _content_key(frame))
     rows_high = min(len(frame), 30) * 35 + 40
     st.dataframe(frame, hide_index=True, height=height if height else rows_high, key=key)
+
+
+def catalog_table(
+    current: Loaded,
+    name: str,
+    *,
+    key: str,
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    **params: Any,
+) -> int:
+    """A catalog query's answer paged *in the store*: only the shown page of rows is read back,
+    with the exact number of rows counted by the store (``data.catalog_page``), and the same
+    page picker as :func:`table`. ``shape`` turns the page's rows into what is shown. Returns
+    the number of rows in all (what a page says about the whole answer)."""
+    page_key = f"{key}-page"
+    wanted = st.session_state.get(page_key, 1)
+    page = int(wanted) if isinstance(wanted, int | float) and wanted >= 1 else 1
+    rows, total = data.catalog_page(current, name, PAGE_ROWS, (page - 1) * PAGE_ROWS, **params)
+    pages = max(1, -(-total // PAGE_ROWS))
+    if page > pages:  # the record shrank under a remembered page: show its last page
+        page = st.session_state[page_key] = pages
+        rows, total = data.catalog_page(current, name, PAGE_ROWS, (page - 1) * PAGE_ROWS, **params)
+    if total > PAGE_ROWS:
+        left, right = st.columns([1, 4], vertical_alignment="bottom")
+        left.number_input(f"Page (of {pages})", 1, pages, page, key=page_key)
+        start = (page - 1) * PAGE_ROWS
+        right.caption(f"Rows {start + 1:,}–{min(start + PAGE_ROWS, total):,} of {total:,}")
+    table(shape(rows) if shape and not rows.empty else rows, key=key, paged=False)
+    return total
 
 
 def _content_key(frame: pd.DataFrame) -> str:

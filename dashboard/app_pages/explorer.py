@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -23,10 +25,51 @@ from graph.visual import (
 PLACES = ("country", "location")
 """Fields holding a country code, shown as the country's name."""
 
+DETAIL = "explorer_detail_requested"
+"""Session key: the person asked for the filters and focus on a large record."""
+
 LAYOUTS = {
     "flow": "Data flow (left to right)",
     "free": "Everything (free layout)",
 }
+
+
+def _wants_detail(state: Any, linked: str | None) -> bool:
+    """Whether this run needs the whole graph: the person asked to filter or focus, or another
+    page (or a link) sent the explorer to one element."""
+    return bool(
+        linked
+        or state.get(DETAIL)
+        or state.get(explorer_state.REQUEST)
+        or isinstance(state.get(explorer_state.FOCUS), str)
+    )
+
+
+def _count_overview(current: data.Loaded) -> bool:
+    """Draw a large record's first view from ``count()`` queries in the store; False when the
+    record is small enough to read the graph quickly (then the page reads it as before and
+    opens on the data-flow layout, which groups by business function and needs the graph).
+
+    Reading 10^6 relationships back to draw a dozen grouped nodes took most of a minute at
+    100,000 activities (issue 15): the whole graph is read only once the person filters,
+    focuses or asks for the data-flow layout.
+    """
+    with st.spinner("Counting the graph in the store…"):
+        overview = data.explorer_overview(current)
+    if overview is None or overview.matched <= explorer_state.COUNTED_ABOVE:
+        return False
+    st.info(
+        f"This record has {overview.matched:,} connected elements, so the explorer first draws "
+        "one node per kind of element, counted in the store. Filtering, focusing on one element "
+        "or the data-flow layout read the whole graph from the store first, which takes a "
+        "while at this size (once per record)."
+    )
+    if st.button("Filter, focus or lay out as a data flow", key="explorer_detail"):
+        state = st.session_state
+        state[DETAIL] = True
+        st.rerun()
+    widgets.draw(overview, height=640, layout="free")
+    return True
 
 
 def main() -> None:
@@ -35,11 +78,13 @@ def main() -> None:
         "Where personal data comes from, which activities use it, on what basis, who receives "
         "it and where it goes. Hover for details and where the source says it; scroll to zoom.",
     )
+    state = st.session_state
+    linked = st.query_params.get("focus")
+    if not _wants_detail(state, linked) and _count_overview(current):
+        return
     with st.spinner("Reading the graph from the store (once per record)…"):
         graph = data.graph(current)
     options = facets(graph)
-    state = st.session_state
-    linked = st.query_params.get("focus")
     if linked:
         del st.query_params["focus"]
     focus = explorer_state.apply_focus_request(state, linked)

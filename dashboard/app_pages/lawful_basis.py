@@ -48,21 +48,25 @@ def main() -> None:
     widgets.table(tables.categories_by_basis(data.catalog(current, "categories-by-basis"), bases))
 
     _question("consent-activities")
-    consent = data.catalog(current, "consent-activities")
-    widgets.table(
-        pd.DataFrame(
+    widgets.catalog_table(
+        current,
+        "consent-activities",
+        key="basis_consent",
+        shape=lambda consent: pd.DataFrame(
             {
                 "activity": consent["activity"],
                 "how to withdraw": [tables.text(w) for w in consent["withdrawal"]],
                 "where the source says it": [tables.text(r, "") for r in consent["withdrawalRef"]],
             }
-        )
+        ),
     )
 
     _question("legitimate-interests")
-    interests = data.catalog(current, "legitimate-interests")
-    widgets.table(
-        pd.DataFrame(
+    widgets.catalog_table(
+        current,
+        "legitimate-interests",
+        key="basis_interests",
+        shape=lambda interests: pd.DataFrame(
             {
                 "activity": interests["activity"],
                 "interest pursued": [tables.text(i) for i in interests["interest"]],
@@ -71,7 +75,7 @@ def main() -> None:
                 ],
                 "where the source says it": [tables.text(r, "") for r in interests["ref"]],
             }
-        )
+        ),
     )
 
     _question("special-category-processing")

@@ -64,10 +64,14 @@ def main() -> None:
         left, right = st.columns(2)
         with left:
             st.caption(get_query("sources-of").question)
-            widgets.table(data.catalog(current, "sources-of", category=chosen))
+            widgets.catalog_table(
+                current, "sources-of", key="recipients_sources_of", category=chosen
+            )
         with right:
             st.caption(get_query("who-receives").question)
-            widgets.table(data.catalog(current, "who-receives", category=chosen))
+            widgets.catalog_table(
+                current, "who-receives", key="recipients_who_receives", category=chosen
+            )
 
 
 main()

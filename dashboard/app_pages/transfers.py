@@ -72,7 +72,7 @@ def main() -> None:
             f"{widgets.md(detail['recipient'])}: {widgets.md(detail['kind'])}, located in "
             f"{widgets.md(tables.text(detail['country'], 'an unstated country'))}"
         )
-        widgets.table(data.catalog(current, "what-goes-to", recipient=chosen))
+        widgets.catalog_table(current, "what-goes-to", key="transfers_what_goes", recipient=chosen)
 
 
 main()
