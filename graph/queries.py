@@ -205,6 +205,26 @@ ORDER BY source
 """,
         {"category": "data category id or name"},
     ),
+    # ---------------------------------------------------------------- processor record
+    Query(
+        "processing-for-controllers",
+        "processor record",
+        "What processing do we carry out as processor, on behalf of which controller "
+        "(Art 30(2))?",
+        """
+// One row per processor activity and controller served; a processor activity that names no
+// controller comes with a null controller, so the gap shows.
+MATCH (a:Activity)
+WHERE a.role = 'processor'
+OPTIONAL MATCH (a)-[:ON_BEHALF_OF]->(s:ServedController)
+OPTIONAL MATCH (a)-[:PROCESSES]->(d:DataCategory)
+RETURN s.id AS controllerId, s.name AS controller, s.categoryOnly AS categoryOnly,
+       s.country AS country, s.contractRef AS contractRef, a.id AS activityId,
+       a.name AS activity, a.purposes AS processing, collect(d.name) AS dataCategories,
+       coalesce(s.ref, a.ref) AS ref
+ORDER BY coalesce(s.name, '~'), activity
+""",
+    ),
     # ---------------------------------------------------------------- overview
     Query(
         "recipients",

@@ -248,6 +248,31 @@ def expected_data_categories(graph: Graph) -> list[list[Any]]:
     return _sorted(rows, lambda r: _nulls_last(r[1]))
 
 
+def expected_processing_for_controllers(graph: Graph) -> list[list[Any]]:
+    rows = []
+    for activity in _nodes(graph, "Activity"):
+        if activity.get("role") != "processor":
+            continue
+        categories = [c["name"] for c, _ in _out(graph, _key(activity), "PROCESSES")]
+        for served, _ in _out(graph, _key(activity), "ON_BEHALF_OF") or [(None, None)]:
+            s = served or {}
+            rows.append(
+                [
+                    s.get("id"),
+                    s.get("name"),
+                    s.get("categoryOnly"),
+                    s.get("country"),
+                    s.get("contractRef"),
+                    activity["id"],
+                    activity["name"],
+                    activity.get("purposes"),
+                    categories,
+                    s.get("ref") or activity.get("ref"),
+                ]
+            )
+    return _sorted(rows, lambda r: (r[1] if r[1] is not None else "~", r[6]))
+
+
 EXPECTED: dict[str, Callable[[Graph], list[list[Any]]]] = {
     "basis-summary": expected_basis_summary,
     "activities-without-basis": expected_activities_without_basis,
@@ -255,6 +280,7 @@ EXPECTED: dict[str, Callable[[Graph], list[list[Any]]]] = {
     "what-goes-to": lambda g: expected_what_goes_to(g, KYNEX_PARAMS["what-goes-to"]["recipient"]),
     "recipients-by-country": expected_recipients_by_country,
     "data-categories": expected_data_categories,
+    "processing-for-controllers": expected_processing_for_controllers,
 }
 
 
