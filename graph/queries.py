@@ -209,8 +209,7 @@ ORDER BY source
     Query(
         "processing-for-controllers",
         "processor record",
-        "What processing do we carry out as processor, on behalf of which controller "
-        "(Art 30(2))?",
+        "What processing do we carry out as processor, on behalf of which controller (Art 30(2))?",
         """
 // One row per processor activity and controller served; a processor activity that names no
 // controller comes with a null controller, so the gap shows.

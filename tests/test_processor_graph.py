@@ -122,7 +122,9 @@ def test_kynex_call_recording_is_processing_for_its_business_customers(
     served = node_key("ServedController", "kynex-business-customers")
     assert kynex_graph.nodes[served]["categoryOnly"] is True
     assert kynex_graph.nodes[served]["ref"] == "kynex-privacy-policy §10"
-    sources = sorted(s for s, _, k in kynex_graph.in_edges(served, keys=True) if k == "ON_BEHALF_OF")
+    sources = sorted(
+        s for s, _, k in kynex_graph.in_edges(served, keys=True) if k == "ON_BEHALF_OF"
+    )
     assert sources == [node_key("Activity", "call-recording-processor")]
 
 
