@@ -45,12 +45,24 @@ _CATALOG: tuple[Query, ...] = (
     Query(
         "basis-summary",
         "lawful basis",
-        "How many activities rely on each Art 6(1) lawful basis?",
+        "How many activities rely on each Art 6(1) lawful basis — stated for the purpose, or "
+        "claimed only in general words — and how many state none?",
         """
+// stated: the basis is given for the activity; vague: only a general claim covers it ("for
+// other purposes, this will be with your consent"); the last row counts activities done as
+// controller that state no basis at all (processor activities are the controller's to justify).
 MATCH (b:LawfulBasis)
-OPTIONAL MATCH (a:Activity)-[:RELIES_ON]->(b)
-RETURN b.id AS basis, b.name AS name, b.article AS article, count(a) AS activities
+OPTIONAL MATCH (a:Activity)-[r:RELIES_ON]->(b)
+WITH b, count(a) AS activities, count(CASE WHEN r.vague = true THEN a END) AS vague
+RETURN b.id AS basis, b.name AS name, b.article AS article, activities - vague AS stated,
+       vague, activities
 ORDER BY article
+UNION ALL
+MATCH (a:Activity)
+WHERE coalesce(a.role, 'controller') <> 'processor'
+  AND NOT EXISTS { MATCH (a)-[:RELIES_ON]->(:LawfulBasis) }
+RETURN 'none' AS basis, 'No basis stated' AS name, '' AS article, 0 AS stated, 0 AS vague,
+       count(a) AS activities
 """,
     ),
     Query(
@@ -59,17 +71,20 @@ ORDER BY article
         "Which activities rely on which lawful basis?",
         """
 MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
-RETURN b.id AS basis, b.article AS article, a.id AS activityId, a.name AS activity, r.ref AS ref
+RETURN b.id AS basis, b.article AS article, a.id AS activityId, a.name AS activity,
+       coalesce(r.vague, false) AS vague, r.ref AS ref
 ORDER BY basis, activity
 """,
     ),
     Query(
         "categories-by-basis",
         "lawful basis",
-        "Which data categories are processed under each lawful basis?",
+        "Which data categories are processed under each lawful basis (and which only under "
+        "a general, vague claim of it)?",
         """
-MATCH (b:LawfulBasis)<-[:RELIES_ON]-(a:Activity)-[:PROCESSES]->(d:DataCategory)
-RETURN DISTINCT b.id AS basis, d.id AS categoryId, d.name AS category
+MATCH (b:LawfulBasis)<-[r:RELIES_ON]-(a:Activity)-[:PROCESSES]->(d:DataCategory)
+WITH b, d, count(CASE WHEN coalesce(r.vague, false) = false THEN a END) AS stated
+RETURN b.id AS basis, d.id AS categoryId, d.name AS category, stated = 0 AS vagueOnly
 ORDER BY basis, category
 """,
     ),

@@ -139,11 +139,30 @@ def _key(data: dict[str, Any]) -> str:
 def expected_basis_summary(graph: Graph) -> list[list[Any]]:
     rows = []
     for basis in _nodes(graph, "LawfulBasis"):
-        users = [
-            s for s, _, d in graph.in_edges(_key(basis), data=True) if d["type"] == "RELIES_ON"
+        claims = [
+            d for _, _, d in graph.in_edges(_key(basis), data=True) if d["type"] == "RELIES_ON"
         ]
-        rows.append([basis["id"], basis["name"], basis.get("article"), len(users)])
-    return _sorted(rows, lambda r: _nulls_last(r[2]))
+        vague = sum(1 for d in claims if d.get("vague") is True)
+        rows.append(
+            [
+                basis["id"],
+                basis["name"],
+                basis.get("article"),
+                len(claims) - vague,
+                vague,
+                len(claims),
+            ]
+        )
+    none = [
+        a
+        for a in _nodes(graph, "Activity")
+        if a.get("role", "controller") != "processor" and not _out(graph, _key(a), "RELIES_ON")
+    ]
+    # the 'no basis stated' bucket comes last, after the bases in article order
+    return [
+        *_sorted(rows, lambda r: _nulls_last(r[2])),
+        ["none", "No basis stated", "", 0, 0, len(none)],
+    ]
 
 
 def expected_activities_without_basis(graph: Graph) -> list[list[Any]]:
