@@ -140,6 +140,7 @@ def test_the_processor_record_of_section_10(report: FindingsReport) -> None:
     # recordings back to the customers themselves: nothing else to report
     for rule in (
         "PROCESSOR-CONTROLLER-NOT-NAMED",
+        "PROCESSOR-CONTROLLER-NO-PROCESSING",
         "PROCESSOR-CONTROLLER-CONTACT-MISSING",  # a class has no contact: CATEGORY-ONLY says so
         "PROCESSOR-SECURITY-MEASURES-MISSING",
         "PROCESSOR-TRANSFER-COUNTRY-UNKNOWN",

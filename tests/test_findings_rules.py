@@ -559,6 +559,12 @@ PROCESSOR = scenario(
             "category_only": True,
             "contract_ref": "Terms of business §9",
         },
+        {
+            "id": "former-client",
+            "name": "Former client",
+            "contact": {"email": "dpo@former.example"},
+            "contract_ref": "DPA-0",
+        },
     ],
     recipients=[
         MAILCHIMP,
@@ -731,6 +737,7 @@ TRIGGERS: list[tuple[str, str, dt.date | None, set[str]]] = [
     ("DPO-CONTACT-MISSING", "BAD", None, {"acme"}),
     ("JURISDICTION-NOT-ASSESSED", "ELSEWHERE", None, {"acme-inc"}),
     ("PROCESSOR-CONTROLLER-NOT-NAMED", "PROCESSOR", None, {"hosting"}),
+    ("PROCESSOR-CONTROLLER-NO-PROCESSING", "PROCESSOR", None, {"former-client"}),
     ("PROCESSOR-CONTROLLER-CONTACT-MISSING", "PROCESSOR", None, {"quay"}),
     ("PROCESSOR-CONTROLLER-CATEGORY-ONLY", "PROCESSOR", None, {"customers"}),
     ("PROCESSOR-CONTROLLER-NO-CONTRACT", "PROCESSOR", None, {"quay"}),
@@ -773,6 +780,7 @@ QUIET: list[tuple[str, str, dt.date | None, str | None]] = [
     ("PECR-BREACH-NOTIFICATION-TIMESCALE", "EU", None, None),  # PECR is UK law
     ("TRANSFER-NO-MECHANISM", "EU", dt.date(2021, 6, 27), "gb-nothing"),  # EU-UK bridge
     ("PROCESSOR-CONTROLLER-NOT-NAMED", "PROCESSOR", None, "reminders"),
+    ("PROCESSOR-CONTROLLER-NO-PROCESSING", "PROCESSOR", None, "harbour"),
     ("PROCESSOR-CONTROLLER-NOT-NAMED", "PROCESSOR", dt.date(2015, 1, 1), None),  # before GDPR
     ("PROCESSOR-CONTROLLER-CONTACT-MISSING", "PROCESSOR", None, "customers"),  # a class
     ("PROCESSOR-CONTROLLER-CATEGORY-ONLY", "PROCESSOR", None, "harbour"),

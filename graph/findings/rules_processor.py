@@ -35,6 +35,19 @@ ORDER BY id
         "on whose behalf it is carried out.",
     ),
     Simple(
+        "PROCESSOR-CONTROLLER-NO-PROCESSING",
+        "ServedController",
+        """
+MATCH (s:ServedController)
+WHERE NOT EXISTS { MATCH (:Activity)-[:ON_BEHALF_OF]->(s) }
+RETURN s.id AS id, s.name AS name, s.ref AS ref
+ORDER BY id
+""",
+        "The record lists {name:quoted} as a controller the organisation processes for, but no "
+        "activity is carried out on its behalf, so the categories of processing done for it "
+        "are not recorded.",
+    ),
+    Simple(
         "PROCESSOR-CONTROLLER-CONTACT-MISSING",
         "ServedController",
         f"""
