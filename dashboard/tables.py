@@ -56,6 +56,8 @@ def id_names(frame: pd.DataFrame, id_column: str, name_column: str) -> dict[str,
 
 VAGUE = "vague"
 """A basis claimed only in general words ("for other purposes, this will be with your consent")."""
+AS_PROCESSOR = "as processor"
+"""An activity done as processor with no basis: the controller's to state (Art 28, 29)."""
 NO_BASIS_ROW = "none"
 """basis-summary's row for activities done as controller that state no basis at all."""
 
@@ -76,7 +78,8 @@ def basis_matrix(
     """Activities × lawful bases (✓ where stated, 'vague' where claimed only in general words),
     plus a 'no basis stated' column.
 
-    ``activities``: activityId, activity; ``by_basis``: the catalog's activities-by-basis;
+    ``activities``: activityId, activity (and role, so an activity done as processor is not
+    flagged for a basis that is its controller's); ``by_basis``: the catalog's activities-by-basis;
     ``bases``: the catalog's basis-summary (all bases, in article order).
     """
     bases = lawful_bases(bases)
@@ -91,7 +94,12 @@ def basis_matrix(
         claimed = relied.get(str(act.activityId), {})
         line: dict[str, str] = {"activity": str(act.activity)}
         line.update({c: claimed.get(c, "") for c in columns})
-        line["no basis stated"] = "" if claimed else "⚠"
+        if claimed:
+            line["no basis stated"] = ""
+        elif getattr(act, "role", None) == "processor":
+            line["no basis stated"] = AS_PROCESSOR  # the controller's basis, not ours to state
+        else:
+            line["no basis stated"] = "⚠"
         rows.append(line)
     return pd.DataFrame(rows, columns=["activity", *columns, "no basis stated"])
 

@@ -183,8 +183,10 @@ def frame_of(store: EmbeddedStore, cypher: str) -> pd.DataFrame:
 
 def test_basis_matrix_marks_each_claim_and_missing_bases(kynex_store: EmbeddedStore) -> None:
     activities = pd.DataFrame(
-        kynex_store.query("MATCH (a:Activity) RETURN a.id AS activityId, a.name AS activity").rows,
-        columns=["activityId", "activity"],
+        kynex_store.query(
+            "MATCH (a:Activity) RETURN a.id AS activityId, a.name AS activity, a.role AS role"
+        ).rows,
+        columns=["activityId", "activity", "role"],
     )
     by_basis = frame(kynex_store, "activities-by-basis")
     bases = frame(kynex_store, "basis-summary")
@@ -200,8 +202,15 @@ def test_basis_matrix_marks_each_claim_and_missing_bases(kynex_store: EmbeddedSt
     assert row["Consent (Art 6(1)(a))"] == tables.VAGUE and row["no basis stated"] == ""
     no_basis = set(matrix[matrix["no basis stated"] == "⚠"]["activity"])
     claimed = set(by_basis["activity"])
-    assert no_basis == set(activities["activity"]) - claimed
-    assert "Website analytics (Google Analytics)" in no_basis
+    processor = set(activities[activities["role"] == "processor"]["activity"])
+    assert no_basis == set(activities["activity"]) - claimed - processor
+    assert no_basis == {
+        "Website analytics (Google Analytics)",
+        "Website contact form and email links",
+    }
+    # §10's call recordings held for business customers: their basis, not Kynex's to state
+    assert set(matrix[matrix["no basis stated"] == tables.AS_PROCESSOR]["activity"]) == processor
+    assert processor == {"Holding call recordings for business customers (as processor)"}
 
 
 def test_basis_chart_counts_a_vague_claim_once_and_apart(kynex_store: EmbeddedStore) -> None:

@@ -40,7 +40,7 @@ def main() -> None:
     st.caption(
         f"{tables.CHECK} the basis is stated for the activity; “{tables.VAGUE}”: claimed only in "
         "general words (e.g. “for other purposes, this will be with your consent”); ⚠ no basis "
-        "stated. Activities done as processor rely on their controller's basis."
+        f"stated; “{tables.AS_PROCESSOR}”: done for a controller, whose basis it is."
     )
     missing = data.catalog(current, "activities-without-basis")
     if not missing.empty:
