@@ -227,7 +227,7 @@ ORDER BY source
         "What processing do we carry out as processor, on behalf of which controller (Art 30(2))?",
         """
 // One row per processor activity and controller served; a processor activity that names no
-// controller comes with a null controller, so the gap shows.
+// controller comes with a null controller, so the gap shows. dataCategories: in no set order.
 MATCH (a:Activity)
 WHERE a.role = 'processor'
 OPTIONAL MATCH (a)-[:ON_BEHALF_OF]->(s:ServedController)

@@ -42,7 +42,7 @@ def processor_record_data() -> dict[str, Any]:
     base = {
         "role": "processor",
         "data_subjects": ["subscribers"],
-        "data_categories": ["email"],
+        "data_categories": ["phone", "email"],
         "security_measures": ["encryption"],
     }
     data["activities"] += [
@@ -70,6 +70,7 @@ def processor_record_data() -> dict[str, Any]:
         },
     ]
     data["security_measures"] = [{"id": "encryption", "name": "Encryption at rest"}]
+    data["data_categories"].append({"id": "phone", "name": "Phone number"})
     return data
 
 
@@ -141,7 +142,7 @@ def test_processing_for_controllers_lists_each_controller_and_the_gap(
     ]
     assert rows[0]["contractRef"] == "DPA-HD-2024" and rows[2]["country"] == "FR"
     assert rows[0]["processing"] == ["Send appointment reminders for the practice"]
-    assert rows[0]["dataCategories"] == ["Email address"]
+    assert sorted(rows[0]["dataCategories"]) == ["Email address", "Phone number"]
     assert rows[3]["ref"] == "contracts §9"
     assert "newsletter" not in {r["activityId"] for r in rows}  # done as controller
 

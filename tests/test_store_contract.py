@@ -272,7 +272,7 @@ def expected_processing_for_controllers(graph: Graph) -> list[list[Any]]:
     for activity in _nodes(graph, "Activity"):
         if activity.get("role") != "processor":
             continue
-        categories = [c["name"] for c, _ in _out(graph, _key(activity), "PROCESSES")]
+        categories = sorted(c["name"] for c, _ in _out(graph, _key(activity), "PROCESSES"))
         for served, _ in _out(graph, _key(activity), "ON_BEHALF_OF") or [(None, None)]:
             s = served or {}
             rows.append(
