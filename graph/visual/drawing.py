@@ -70,6 +70,7 @@ FLOW_LEVEL: dict[str, int] = {
     "Procedure": -1,
     "Record": 0,
     "Controller": 0,
+    "ServedController": 0,
     "DataSubject": 0,
     "Source": 0,
     "Activity": 1,
