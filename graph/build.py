@@ -435,7 +435,7 @@ def _joined(contact: Contact | None) -> str | None:
     return "; ".join(p for p in (contact.address, contact.email, contact.phone) if p) or None
 
 
-def _served_controllers(b: _Builder, record: Record) -> None:
+def _served_controllers(b: Sink, record: Record) -> None:
     """The controllers the organisation processes for (Art 30(2)(a)), each with its country."""
     for served in record.controllers_served:
         contact, dpo, rep = served.contact, served.dpo, served.representative
