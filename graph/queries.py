@@ -46,23 +46,17 @@ _CATALOG: tuple[Query, ...] = (
         "basis-summary",
         "lawful basis",
         "How many activities rely on each Art 6(1) lawful basis — stated for the purpose, or "
-        "claimed only in general words — and how many state none?",
+        "claimed only in general words?",
         """
 // stated: the basis is given for the activity; vague: only a general claim covers it ("for
-// other purposes, this will be with your consent"); the last row counts activities done as
-// controller that state no basis at all (processor activities are the controller's to justify).
+// other purposes, this will be with your consent"). Activities stating no basis at all are
+// their own bucket: the query activities-without-basis (shown beside this by 'summary').
 MATCH (b:LawfulBasis)
 OPTIONAL MATCH (a:Activity)-[r:RELIES_ON]->(b)
 WITH b, count(a) AS activities, count(CASE WHEN r.vague = true THEN a END) AS vague
 RETURN b.id AS basis, b.name AS name, b.article AS article, activities - vague AS stated,
        vague, activities
 ORDER BY article
-UNION ALL
-MATCH (a:Activity)
-WHERE coalesce(a.role, 'controller') <> 'processor'
-  AND NOT EXISTS { MATCH (a)-[:RELIES_ON]->(:LawfulBasis) }
-RETURN 'none' AS basis, 'No basis stated' AS name, '' AS article, 0 AS stated, 0 AS vague,
-       count(a) AS activities
 """,
     ),
     Query(

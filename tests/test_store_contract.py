@@ -153,16 +153,7 @@ def expected_basis_summary(graph: Graph) -> list[list[Any]]:
                 len(claims),
             ]
         )
-    none = [
-        a
-        for a in _nodes(graph, "Activity")
-        if a.get("role", "controller") != "processor" and not _out(graph, _key(a), "RELIES_ON")
-    ]
-    # the 'no basis stated' bucket comes last, after the bases in article order
-    return [
-        *_sorted(rows, lambda r: _nulls_last(r[2])),
-        ["none", "No basis stated", "", 0, 0, len(none)],
-    ]
+    return _sorted(rows, lambda r: _nulls_last(r[2]))
 
 
 def expected_activities_without_basis(graph: Graph) -> list[list[Any]]:
