@@ -54,25 +54,52 @@ def id_names(frame: pd.DataFrame, id_column: str, name_column: str) -> dict[str,
 # --------------------------------------------------------------------------- lawful basis
 
 
+VAGUE = "vague"
+"""A basis claimed only in general words ("for other purposes, this will be with your consent")."""
+AS_PROCESSOR = "as processor"
+"""An activity done as processor with no basis: the controller's to state (Art 28, 29)."""
+NO_BASIS_ROW = "none"
+"""basis-summary's row for activities done as controller that state no basis at all."""
+
+
+def lawful_bases(bases: pd.DataFrame) -> pd.DataFrame:
+    """basis-summary without its 'no basis stated' row: the Art 6(1) bases themselves."""
+    return bases[bases["basis"] != NO_BASIS_ROW]
+
+
+def basis_label(name: Any, article: Any) -> str:
+    """'Consent (Art 6(1)(a))'; the 'no basis stated' bucket has no article."""
+    return f"{name} ({article})" if article else str(name)
+
+
 def basis_matrix(
     activities: pd.DataFrame, by_basis: pd.DataFrame, bases: pd.DataFrame
 ) -> pd.DataFrame:
-    """Activities × lawful bases (✓ where relied on), plus a 'no basis stated' column.
+    """Activities × lawful bases (✓ where stated, 'vague' where claimed only in general words),
+    plus a 'no basis stated' column.
 
-    ``activities``: activityId, activity; ``by_basis``: the catalog's activities-by-basis;
+    ``activities``: activityId, activity (and role, so an activity done as processor is not
+    flagged for a basis that is its controller's); ``by_basis``: the catalog's activities-by-basis;
     ``bases``: the catalog's basis-summary (all bases, in article order).
     """
-    columns = [f"{row.name} ({row.article})" for row in bases.itertuples()]
-    column_of = {str(row.basis): f"{row.name} ({row.article})" for row in bases.itertuples()}
-    relied: dict[str, set[str]] = {}
+    bases = lawful_bases(bases)
+    columns = [basis_label(row.name, row.article) for row in bases.itertuples()]
+    column_of = {str(row.basis): basis_label(row.name, row.article) for row in bases.itertuples()}
+    relied: dict[str, dict[str, str]] = {}
     for row in by_basis.itertuples():
-        relied.setdefault(str(row.activityId), set()).add(column_of.get(str(row.basis), "?"))
+        mark = VAGUE if getattr(row, "vague", False) is True else CHECK
+        relied.setdefault(str(row.activityId), {})[column_of.get(str(row.basis), "?")] = mark
     rows = []
     for act in activities.itertuples():
-        claimed = relied.get(str(act.activityId), set())
+        claimed = relied.get(str(act.activityId), {})
         line: dict[str, str] = {"activity": str(act.activity)}
-        line.update({c: CHECK if c in claimed else "" for c in columns})
-        line["no basis stated"] = "" if claimed else "⚠"
+        line.update({c: claimed.get(c, "") for c in columns})
+        if claimed:
+            line["no basis stated"] = ""
+        elif getattr(act, "role", None) == "processor":
+            line["no basis stated"] = AS_PROCESSOR  # the controller's basis, not ours to state
+        else:
+            line["no basis stated"] = "⚠"
         rows.append(line)
     return pd.DataFrame(rows, columns=["activity", *columns, "no basis stated"])
 
@@ -98,7 +125,9 @@ def basis_chart(
 ) -> pd.DataFrame:
     """Activities per lawful basis for a chart, *with* the gap: 'no basis stated' counts the
     activities done as controller that name none (a processor works on its customer's basis,
-    shown apart so it is not mistaken for a gap). Columns: basis, activities, kind."""
+    shown apart so it is not mistaken for a gap). A basis bar counts the activities that state
+    it; claims made only in general words are the 'vaguely' bar, not counted twice. Columns:
+    basis, activities, kind."""
     claimed = {str(a) for a in by_basis["activityId"]} if not by_basis.empty else set()
     without = activities[~activities["activityId"].astype(str).isin(claimed)]
     as_processor = int((without["role"] == "processor").sum()) if "role" in without else 0
@@ -110,11 +139,11 @@ def basis_chart_from_counts(
 ) -> pd.DataFrame:
     """:func:`basis_chart` from counts made in the store (``page_queries.BASIS_GAPS`` and
     ``VAGUE_BASIS_COUNT``): the same chart without reading every activity back."""
+    bases = lawful_bases(bases)
+    stated = bases["stated"] if "stated" in bases else bases["activities"]
     rows = [
-        {"basis": f"{name} ({article})", "activities": int(count), "kind": "basis"}
-        for name, article, count in zip(
-            bases["name"], bases["article"], bases["activities"], strict=True
-        )
+        {"basis": basis_label(name, article), "activities": int(count), "kind": "basis"}
+        for name, article, count in zip(bases["name"], bases["article"], stated, strict=True)
         if int(count) > 0
     ]
     rows.append({"basis": NO_BASIS, "activities": without - as_processor, "kind": "gap"})
@@ -133,11 +162,15 @@ BASIS_COLOURS = {
 
 
 def categories_by_basis(frame: pd.DataFrame, bases: pd.DataFrame) -> pd.DataFrame:
-    """One row per basis with the data categories processed under it."""
-    label = {str(r.basis): f"{r.name} ({r.article})" for r in bases.itertuples()}
+    """One row per basis with the data categories processed under it; a category processed
+    under the basis only by activities that claim it in general words is marked '(vague)'."""
+    label = {str(r.basis): basis_label(r.name, r.article) for r in bases.itertuples()}
     grouped: dict[str, list[str]] = {}
     for row in frame.itertuples():
-        grouped.setdefault(str(row.basis), []).append(str(row.category))
+        vague = getattr(row, "vagueOnly", False) is True
+        grouped.setdefault(str(row.basis), []).append(
+            f"{row.category} ({VAGUE})" if vague else str(row.category)
+        )
     return pd.DataFrame(
         [
             {

@@ -15,6 +15,7 @@ import networkx as nx
 from graph.gcpause import gc_paused
 from graph.model import (
     Art9Condition,
+    Contact,
     LawfulBasisId,
     Person,
     Record,
@@ -265,6 +266,8 @@ def emit(b: Sink, record: Record, content_hash: str | None) -> None:
         )
         b.edge("HAS_PROCEDURE", controller, key)
 
+    _served_controllers(b, record)
+
     for recipient in record.recipients:
         key = b.node(
             "Recipient",
@@ -354,6 +357,8 @@ def emit(b: Sink, record: Record, content_hash: str | None) -> None:
             note=act.note,
         )
         b.edge("PERFORMS", controller, key)
+        for served_id in act.on_behalf_of:
+            b.edge("ON_BEHALF_OF", key, node_key("ServedController", served_id))
         for cat_id in act.data_categories:
             b.edge("PROCESSES", key, node_key("DataCategory", cat_id))
         for subject_id in act.data_subjects:
@@ -420,6 +425,43 @@ def emit(b: Sink, record: Record, content_hash: str | None) -> None:
             b.edge("PROTECTED_BY", key, node_key("SecurityMeasure", measure_id))
         for rule_id in act.retention:
             b.edge("RETAINED_UNDER", key, node_key("RetentionRule", rule_id))
+
+
+def _joined(contact: Contact | None) -> str | None:
+    """'address; email; phone' — one property for a person's contact, as for the controller's
+    representative."""
+    if contact is None:
+        return None
+    return "; ".join(p for p in (contact.address, contact.email, contact.phone) if p) or None
+
+
+def _served_controllers(b: Sink, record: Record) -> None:
+    """The controllers the organisation processes for (Art 30(2)(a)), each with its country."""
+    for served in record.controllers_served:
+        contact, dpo, rep = served.contact, served.dpo, served.representative
+        dpo_contact = dpo.contact if dpo else None
+        key = b.node(
+            "ServedController",
+            served.id,
+            served.name,
+            description=served.description,
+            country=served.country,
+            address=contact.address if contact else None,
+            email=contact.email if contact else None,
+            phone=contact.phone if contact else None,
+            website=contact.website if contact else None,
+            representativeName=rep.name if rep else None,
+            representativeContact=_joined(rep.contact) if rep else None,
+            dpoName=dpo.name if dpo else None,
+            dpoEmail=dpo_contact.email if dpo_contact else None,
+            dpoPhone=dpo_contact.phone if dpo_contact else None,
+            categoryOnly=served.category_only,
+            contractRef=served.contract_ref,
+            ref=served.ref,
+            note=served.note,
+        )
+        if served.country:
+            b.edge("LOCATED_IN", key, b.country(served.country))
 
 
 def counts_by_label(graph: Graph) -> dict[str, int]:

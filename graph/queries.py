@@ -51,11 +51,17 @@ _CATALOG: tuple[Query, ...] = (
     Query(
         "basis-summary",
         "lawful basis",
-        "How many activities rely on each Art 6(1) lawful basis?",
+        "How many activities rely on each Art 6(1) lawful basis — stated for the purpose, or "
+        "claimed only in general words?",
         """
+// stated: the basis is given for the activity; vague: only a general claim covers it ("for
+// other purposes, this will be with your consent"). Activities stating no basis at all are
+// their own bucket: the query activities-without-basis (shown beside this by 'summary').
 MATCH (b:LawfulBasis)
-OPTIONAL MATCH (a:Activity)-[:RELIES_ON]->(b)
-RETURN b.id AS basis, b.name AS name, b.article AS article, count(a) AS activities
+OPTIONAL MATCH (a:Activity)-[r:RELIES_ON]->(b)
+WITH b, count(a) AS activities, count(CASE WHEN r.vague = true THEN a END) AS vague
+RETURN b.id AS basis, b.name AS name, b.article AS article, activities - vague AS stated,
+       vague, activities
 ORDER BY article
 """,
     ),
@@ -65,17 +71,20 @@ ORDER BY article
         "Which activities rely on which lawful basis?",
         """
 MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
-RETURN b.id AS basis, b.article AS article, a.id AS activityId, a.name AS activity, r.ref AS ref
+RETURN b.id AS basis, b.article AS article, a.id AS activityId, a.name AS activity,
+       coalesce(r.vague, false) AS vague, r.ref AS ref
 ORDER BY basis, activity
 """,
     ),
     Query(
         "categories-by-basis",
         "lawful basis",
-        "Which data categories are processed under each lawful basis?",
+        "Which data categories are processed under each lawful basis (and which only under "
+        "a general, vague claim of it)?",
         """
-MATCH (b:LawfulBasis)<-[:RELIES_ON]-(a:Activity)-[:PROCESSES]->(d:DataCategory)
-RETURN DISTINCT b.id AS basis, d.id AS categoryId, d.name AS category
+MATCH (b:LawfulBasis)<-[r:RELIES_ON]-(a:Activity)-[:PROCESSES]->(d:DataCategory)
+WITH b, d, count(CASE WHEN coalesce(r.vague, false) = false THEN a END) AS stated
+RETURN b.id AS basis, d.id AS categoryId, d.name AS category, stated = 0 AS vagueOnly
 ORDER BY basis, category
 """,
     ),
@@ -210,6 +219,25 @@ RETURN dc.name AS category, s.id AS sourceId, s.name AS source, s.kind AS kind, 
 ORDER BY source
 """,
         {"category": "data category id or name"},
+    ),
+    # ---------------------------------------------------------------- processor record
+    Query(
+        "processing-for-controllers",
+        "processor record",
+        "What processing do we carry out as processor, on behalf of which controller (Art 30(2))?",
+        """
+// One row per processor activity and controller served; a processor activity that names no
+// controller comes with a null controller, so the gap shows. dataCategories: in no set order.
+MATCH (a:Activity)
+WHERE a.role = 'processor'
+OPTIONAL MATCH (a)-[:ON_BEHALF_OF]->(s:ServedController)
+OPTIONAL MATCH (a)-[:PROCESSES]->(d:DataCategory)
+RETURN s.id AS controllerId, s.name AS controller, s.categoryOnly AS categoryOnly,
+       s.country AS country, s.contractRef AS contractRef, a.id AS activityId,
+       a.name AS activity, a.purposes AS processing, collect(d.name) AS dataCategories,
+       coalesce(s.ref, a.ref) AS ref
+ORDER BY coalesce(s.name, '~'), activity
+""",
     ),
     # ---------------------------------------------------------------- overview
     Query(

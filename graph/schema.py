@@ -67,6 +67,23 @@ NODES: tuple[NodeSpec, ...] = (
     ),
     _node("Legislation", "A law the controller says it complies with."),
     _node(
+        "ServedController",
+        "A controller on whose behalf the organisation processes as processor (Art 30(2)(a)); "
+        "categoryOnly when the record names a class ('our business customers').",
+        country="STRING",
+        address="STRING",
+        email="STRING",
+        phone="STRING",
+        website="STRING",
+        representativeName="STRING",
+        representativeContact="STRING",
+        dpoName="STRING",
+        dpoEmail="STRING",
+        dpoPhone="STRING",
+        categoryOnly="BOOLEAN",
+        contractRef="STRING",
+    ),
+    _node(
         "Activity",
         "A processing activity and its purposes (Art 30(1)(b)).",
         businessFunction="STRING",
@@ -170,8 +187,18 @@ RELS: tuple[RelSpec, ...] = (
     ),
     RelSpec(
         "LOCATED_IN",
-        (("Controller", "Country"), ("Recipient", "Country"), ("System", "Country")),
+        (
+            ("Controller", "Country"),
+            ("Recipient", "Country"),
+            ("System", "Country"),
+            ("ServedController", "Country"),
+        ),
         doc="Where an organisation or system is.",
+    ),
+    RelSpec(
+        "ON_BEHALF_OF",
+        (("Activity", "ServedController"),),
+        doc="A processor activity is carried out for the controller (Art 30(2)(b)).",
     ),
     RelSpec("PROCESSES", (("Activity", "DataCategory"),), doc="Data the activity processes."),
     RelSpec("CONCERNS", (("Activity", "DataSubject"),), doc="Whose data it is."),

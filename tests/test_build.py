@@ -14,6 +14,7 @@ def test_counts_per_label_follow_the_record(kynex_record: Record, kynex_graph: G
     assert counts["Recipient"] == len(kynex_record.recipients) == 15
     assert counts["Source"] == len(kynex_record.sources) == 8
     assert counts["Controller"] == 1
+    assert counts["ServedController"] == len(kynex_record.controllers_served) == 1  # §10
     assert counts["Record"] == 1
     assert counts["LawfulBasis"] == 7
     assert counts["Country"] == 2  # GB (Kynex, HMRC, Ofcom) and US (Google, MailChimp)

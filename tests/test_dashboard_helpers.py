@@ -176,21 +176,76 @@ def test_a_valid_upload_gets_its_own_store(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- tables
 
 
+def frame_of(store: EmbeddedStore, cypher: str) -> pd.DataFrame:
+    result = store.query(cypher)
+    return pd.DataFrame(result.rows, columns=result.columns)
+
+
 def test_basis_matrix_marks_each_claim_and_missing_bases(kynex_store: EmbeddedStore) -> None:
     activities = pd.DataFrame(
-        kynex_store.query("MATCH (a:Activity) RETURN a.id AS activityId, a.name AS activity").rows,
-        columns=["activityId", "activity"],
+        kynex_store.query(
+            "MATCH (a:Activity) RETURN a.id AS activityId, a.name AS activity, a.role AS role"
+        ).rows,
+        columns=["activityId", "activity", "role"],
     )
     by_basis = frame(kynex_store, "activities-by-basis")
     bases = frame(kynex_store, "basis-summary")
     matrix = tables.basis_matrix(activities, by_basis, bases)
     assert len(matrix) == len(activities)
+    assert "No basis stated" not in matrix.columns  # the bucket is a column of its own
     ticks = (matrix.iloc[:, 1:-1] == tables.CHECK).sum().sum()
-    assert ticks == len(by_basis)
+    vague = (matrix.iloc[:, 1:-1] == tables.VAGUE).sum().sum()
+    assert ticks == (~by_basis["vague"]).sum() and vague == by_basis["vague"].sum()
+    # §8's general "for other purposes, this will be with your consent": vague, not a tick
+    assert vague == 4
+    row = matrix[matrix["activity"] == "Recording calls for quality and training"].iloc[0]
+    assert row["Consent (Art 6(1)(a))"] == tables.VAGUE and row["no basis stated"] == ""
     no_basis = set(matrix[matrix["no basis stated"] == "⚠"]["activity"])
     claimed = set(by_basis["activity"])
-    assert no_basis == set(activities["activity"]) - claimed
-    assert "Website analytics (Google Analytics)" in no_basis
+    processor = set(activities[activities["role"] == "processor"]["activity"])
+    assert no_basis == set(activities["activity"]) - claimed - processor
+    assert no_basis == {
+        "Website analytics (Google Analytics)",
+        "Website contact form and email links",
+    }
+    # §10's call recordings held for business customers: their basis, not Kynex's to state
+    assert set(matrix[matrix["no basis stated"] == tables.AS_PROCESSOR]["activity"]) == processor
+    assert processor == {"Holding call recordings for business customers (as processor)"}
+
+
+def test_basis_chart_counts_a_vague_claim_once_and_apart(kynex_store: EmbeddedStore) -> None:
+    activities = frame_of(
+        kynex_store, "MATCH (a:Activity) RETURN a.id AS activityId, a.role AS role"
+    )
+    claims = frame_of(
+        kynex_store,
+        "MATCH (a:Activity)-[r:RELIES_ON]->(:LawfulBasis) "
+        "RETURN a.id AS activityId, r.vague AS vague",
+    )
+    chart = tables.basis_chart(
+        frame(kynex_store, "basis-summary"),
+        activities,
+        frame(kynex_store, "activities-by-basis"),
+        tables.vaguely_based(claims),
+    )
+    bars = {r.basis: r.activities for r in chart.itertuples()}
+    # consent is stated by the newsletter and direct marketing; §8's general "for other
+    # purposes, this will be with your consent" covers four more, shown apart as vague
+    assert bars["Consent (Art 6(1)(a))"] == 2
+    assert bars[tables.VAGUE_BASIS] == 4
+    assert bars[tables.NO_BASIS] == 2  # website analytics and the contact form
+    assert "No basis stated" not in bars  # basis-summary's own bucket is not drawn twice
+
+
+def test_categories_by_basis_marks_categories_only_vaguely_covered(
+    kynex_store: EmbeddedStore,
+) -> None:
+    bases = frame(kynex_store, "basis-summary")
+    table = tables.categories_by_basis(frame(kynex_store, "categories-by-basis"), bases)
+    consent = table[table["lawful basis"] == "Consent (Art 6(1)(a))"].iloc[0]
+    # call recordings are processed on consent only under §8's general claim
+    assert "Call recordings (vague)" in consent["data categories"]
+    assert "Newsletter email address (vague)" not in consent["data categories"]
 
 
 def test_mechanism_status_comes_from_reference_data() -> None:

@@ -132,6 +132,25 @@ def test_other_problems_of_the_policy(report: FindingsReport) -> None:
     assert "call-recording-processor" not in found(report, "LAWFUL-BASIS-MISSING")
 
 
+def test_the_processor_record_of_section_10(report: FindingsReport) -> None:
+    # §10 names no customer and references no processor contract ("our business customers")
+    assert set(found(report, "PROCESSOR-CONTROLLER-CATEGORY-ONLY")) == {"kynex-business-customers"}
+    assert set(found(report, "PROCESSOR-CONTROLLER-NO-CONTRACT")) == {"kynex-business-customers"}
+    # the call-recording activity names its controllers, lists its FTP measures, and hands the
+    # recordings back to the customers themselves: nothing else to report
+    for rule in (
+        "PROCESSOR-CONTROLLER-NOT-NAMED",
+        "PROCESSOR-CONTROLLER-NO-PROCESSING",
+        "PROCESSOR-CONTROLLER-CONTACT-MISSING",  # a class has no contact: CATEGORY-ONLY says so
+        "PROCESSOR-SECURITY-MEASURES-MISSING",
+        "PROCESSOR-TRANSFER-COUNTRY-UNKNOWN",
+    ):
+        assert not found(report, rule), rule
+    (finding,) = [f for f in report.findings if f.rule == "PROCESSOR-CONTROLLER-CATEGORY-ONLY"]
+    assert finding.ref == "kynex-privacy-policy §10"
+    assert finding.articles == ("UK GDPR Art 30(2)(a)",)
+
+
 def test_every_finding_points_at_a_real_element_with_provenance(
     report: FindingsReport, kynex_graph: Graph
 ) -> None:

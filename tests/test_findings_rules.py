@@ -313,6 +313,24 @@ GOOD = scenario(
                 {"id": "consented", "name": "Consented", "purpose": "analytics", "consent": True}
             ],
         ),
+        # as processor (Art 30(2)): a named controller with contact and contract, measures
+        activity(
+            "clinic-reminders",
+            role="processor",
+            lawful_bases=[],
+            retention=[],
+            on_behalf_of=["harbour-dental"],
+            recipients=["harbour-dental-return"],
+        ),
+    ],
+    controllers_served=[
+        {
+            "id": "harbour-dental",
+            "name": "Harbour Dental Practice Ltd",
+            "country": "GB",
+            "contact": {"email": "info@harbour.example"},
+            "contract_ref": "DPA-HD-2025",
+        }
     ],
     data_categories=[
         {"id": "email", "name": "Email address"},
@@ -335,6 +353,12 @@ GOOD = scenario(
             "kind": "processor",
             "country": "GB",
             "contract_ref": "DPA-2025-02",
+        },
+        # the processor hands results back to its controller: not a disclosure of its own
+        {
+            "id": "harbour-dental-return",
+            "name": "Harbour Dental (results returned)",
+            "kind": "controller",
         },
     ],
     procedures=[
@@ -492,7 +516,72 @@ del NO_SCHEDULE1["activities"][1]["criminal_offence_basis"]["dpa_schedule1"]
 PECS = copy.deepcopy(GOOD)
 PECS["controller"]["pecr"] = {"public_ecs_provider": True}
 
+# An organisation acting as processor (Art 30(2)) with the gaps a processor record can have.
+PROCESSOR = scenario(
+    activities=[
+        {**NEWSLETTER, "security_measures": ["mfa"]},
+        activity(
+            "reminders",
+            role="processor",
+            lawful_bases=[],
+            retention=[],
+            on_behalf_of=["harbour", "quay"],
+            recipients=["sms-gateway"],
+        ),
+        activity(
+            "hosting",
+            role="processor",
+            lawful_bases=[],
+            retention=[],
+            security_measures=[],
+            recipients=["us-host"],
+        ),
+        activity(
+            "support",
+            role="processor",
+            lawful_bases=[],
+            retention=[],
+            on_behalf_of=["customers"],
+            recipients=["customers-back"],
+        ),
+    ],
+    controllers_served=[
+        {
+            "id": "harbour",
+            "name": "Harbour Dental",
+            "contact": {"phone": "01202 123456"},
+            "contract_ref": "DPA-1",
+        },
+        {"id": "quay", "name": "Quay Clinic"},
+        {
+            "id": "customers",
+            "name": "Our business customers",
+            "category_only": True,
+            "contract_ref": "Terms of business §9",
+        },
+        {
+            "id": "former-client",
+            "name": "Former client",
+            "contact": {"email": "dpo@former.example"},
+            "contract_ref": "DPA-0",
+        },
+    ],
+    recipients=[
+        MAILCHIMP,
+        {"id": "sms-gateway", "name": "SMS gateway", "kind": "processor", "contract_ref": "S-1"},
+        {
+            "id": "us-host",
+            "name": "US host",
+            "kind": "sub_processor",
+            "country": "US",
+            "contract_ref": "H-1",
+        },
+        {"id": "customers-back", "name": "Customers", "kind": "controller", "category_only": True},
+    ],
+)
+
 SCENARIOS: dict[str, dict[str, Any]] = {
+    "PROCESSOR": PROCESSOR,
     "PECS": PECS,
     "NO_SCHEDULE1": NO_SCHEDULE1,
     "MINIMAL": minimal_record_data(),
@@ -647,6 +736,15 @@ TRIGGERS: list[tuple[str, str, dt.date | None, set[str]]] = [
     ("BREACH-NOTIFICATION-TIMESCALE", "EU", None, {"breach"}),
     ("DPO-CONTACT-MISSING", "BAD", None, {"acme"}),
     ("JURISDICTION-NOT-ASSESSED", "ELSEWHERE", None, {"acme-inc"}),
+    ("PROCESSOR-CONTROLLER-NOT-NAMED", "PROCESSOR", None, {"hosting"}),
+    ("PROCESSOR-CONTROLLER-NO-PROCESSING", "PROCESSOR", None, {"former-client"}),
+    ("PROCESSOR-CONTROLLER-CONTACT-MISSING", "PROCESSOR", None, {"quay"}),
+    ("PROCESSOR-CONTROLLER-CATEGORY-ONLY", "PROCESSOR", None, {"customers"}),
+    ("PROCESSOR-CONTROLLER-NO-CONTRACT", "PROCESSOR", None, {"quay"}),
+    ("PROCESSOR-SECURITY-MEASURES-MISSING", "PROCESSOR", None, {"hosting"}),
+    ("PROCESSOR-TRANSFER-COUNTRY-UNKNOWN", "PROCESSOR", None, {"sms-gateway"}),
+    # Chapter V binds processors: the sub-processor in the US without a tool is reported
+    ("TRANSFER-NO-MECHANISM", "PROCESSOR", None, {"us-host"}),
 ]
 
 # rule, scenario, as_of, element: the rule must not flag the element (None: flag nothing at all)
@@ -681,6 +779,17 @@ QUIET: list[tuple[str, str, dt.date | None, str | None]] = [
     ("PECR-BREACH-NOTIFICATION-TIMESCALE", "PECS", dt.date(2013, 8, 24), None),  # no hours yet
     ("PECR-BREACH-NOTIFICATION-TIMESCALE", "EU", None, None),  # PECR is UK law
     ("TRANSFER-NO-MECHANISM", "EU", dt.date(2021, 6, 27), "gb-nothing"),  # EU-UK bridge
+    ("PROCESSOR-CONTROLLER-NOT-NAMED", "PROCESSOR", None, "reminders"),
+    ("PROCESSOR-CONTROLLER-NO-PROCESSING", "PROCESSOR", None, "harbour"),
+    ("PROCESSOR-CONTROLLER-NOT-NAMED", "PROCESSOR", dt.date(2015, 1, 1), None),  # before GDPR
+    ("PROCESSOR-CONTROLLER-CONTACT-MISSING", "PROCESSOR", None, "customers"),  # a class
+    ("PROCESSOR-CONTROLLER-CATEGORY-ONLY", "PROCESSOR", None, "harbour"),
+    ("PROCESSOR-CONTROLLER-NO-CONTRACT", "PROCESSOR", None, "customers"),
+    ("PROCESSOR-SECURITY-MEASURES-MISSING", "BAD", None, None),  # 'no-basis' is a controller's
+    ("SECURITY-MEASURES-MISSING", "PROCESSOR", None, "hosting"),  # reported under Art 30(2)(d)
+    ("PROCESSOR-TRANSFER-COUNTRY-UNKNOWN", "PROCESSOR", None, "customers-back"),  # handed back
+    ("PROCESSOR-TRANSFER-COUNTRY-UNKNOWN", "PROCESSOR", None, "us-host"),  # location known
+    ("RECIPIENT-COUNTRY-UNKNOWN", "PROCESSOR", None, None),
 ]
 
 

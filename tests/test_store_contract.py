@@ -139,10 +139,20 @@ def _key(data: dict[str, Any]) -> str:
 def expected_basis_summary(graph: Graph) -> list[list[Any]]:
     rows = []
     for basis in _nodes(graph, "LawfulBasis"):
-        users = [
-            s for s, _, d in graph.in_edges(_key(basis), data=True) if d["type"] == "RELIES_ON"
+        claims = [
+            d for _, _, d in graph.in_edges(_key(basis), data=True) if d["type"] == "RELIES_ON"
         ]
-        rows.append([basis["id"], basis["name"], basis.get("article"), len(users)])
+        vague = sum(1 for d in claims if d.get("vague") is True)
+        rows.append(
+            [
+                basis["id"],
+                basis["name"],
+                basis.get("article"),
+                len(claims) - vague,
+                vague,
+                len(claims),
+            ]
+        )
     return _sorted(rows, lambda r: _nulls_last(r[2]))
 
 
@@ -248,6 +258,31 @@ def expected_data_categories(graph: Graph) -> list[list[Any]]:
     return _sorted(rows, lambda r: _nulls_last(r[1]))
 
 
+def expected_processing_for_controllers(graph: Graph) -> list[list[Any]]:
+    rows = []
+    for activity in _nodes(graph, "Activity"):
+        if activity.get("role") != "processor":
+            continue
+        categories = sorted(c["name"] for c, _ in _out(graph, _key(activity), "PROCESSES"))
+        for served, _ in _out(graph, _key(activity), "ON_BEHALF_OF") or [(None, None)]:
+            s = served or {}
+            rows.append(
+                [
+                    s.get("id"),
+                    s.get("name"),
+                    s.get("categoryOnly"),
+                    s.get("country"),
+                    s.get("contractRef"),
+                    activity["id"],
+                    activity["name"],
+                    activity.get("purposes"),
+                    categories,
+                    s.get("ref") or activity.get("ref"),
+                ]
+            )
+    return _sorted(rows, lambda r: (r[1] if r[1] is not None else "~", r[6]))
+
+
 EXPECTED: dict[str, Callable[[Graph], list[list[Any]]]] = {
     "basis-summary": expected_basis_summary,
     "activities-without-basis": expected_activities_without_basis,
@@ -255,6 +290,7 @@ EXPECTED: dict[str, Callable[[Graph], list[list[Any]]]] = {
     "what-goes-to": lambda g: expected_what_goes_to(g, KYNEX_PARAMS["what-goes-to"]["recipient"]),
     "recipients-by-country": expected_recipients_by_country,
     "data-categories": expected_data_categories,
+    "processing-for-controllers": expected_processing_for_controllers,
 }
 
 

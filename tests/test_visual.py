@@ -273,7 +273,8 @@ def test_legend_and_tooltips_speak_plain_words(kynex_graph: Graph) -> None:
     assert "Processing activity" in names and "Who receives it" in names
     assert all(n and "DataCategory" not in n for n in names)
     node = next(n for n in visual["nodes"] if n["id"] == MAILCHIMP)
-    assert "a category of recipients only: no" in node["title"]  # not 'categoryOnly'
+    # not 'categoryOnly'; worded for recipients and controllers served alike
+    assert "named only as a category (no one organisation): no" in node["title"]
     edge = next(e for e in visual["edges"] if e["type"] == "DISCLOSES_TO")
     assert "discloses to" in edge["title"]
 

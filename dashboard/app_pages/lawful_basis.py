@@ -34,9 +34,14 @@ def main() -> None:
 
     _question("activities-by-basis")
     matrix = tables.basis_matrix(activities, by_basis, bases)
-    used = [c for c in matrix.columns[1:-1] if (matrix[c] == tables.CHECK).any()]
+    used = [c for c in matrix.columns[1:-1] if (matrix[c] != "").any()]
     show_all = st.toggle("Show bases no activity relies on", value=False)
     widgets.table(matrix if show_all else matrix[["activity", *used, "no basis stated"]])
+    st.caption(
+        f"{tables.CHECK} the basis is stated for the activity; “{tables.VAGUE}”: claimed only in "
+        "general words (e.g. “for other purposes, this will be with your consent”); ⚠ no basis "
+        f"stated; “{tables.AS_PROCESSOR}”: done for a controller, whose basis it is."
+    )
     missing = data.catalog(current, "activities-without-basis")
     if not missing.empty:
         st.warning(

@@ -14,6 +14,7 @@ from graph.findings import (  # noqa: F401 - importing the modules registers the
     rules_controller,
     rules_lawfulness,
     rules_pecr,
+    rules_processor,
     rules_record,
     rules_rights,
     rules_simple,

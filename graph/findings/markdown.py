@@ -61,6 +61,19 @@ modelled (JURISDICTION-NOT-ASSESSED) and applies only the PECR rules, which were
   cut-offs for new contracts (EU 27 September 2021, UK after 21 September 2022). Reference
   corrections are listed in `data/reference/README.md`.
 
+## What changed (issue 13: the processor record, Art 30(2))
+
+- **New rules** on activities performed as processor and on the controllers served (graph:
+  `ServedController`, `ON_BEHALF_OF`): PROCESSOR-CONTROLLER-NOT-NAMED (Art 30(2)(a)-(b)),
+  PROCESSOR-CONTROLLER-NO-PROCESSING (Art 30(2)(b)), PROCESSOR-CONTROLLER-CONTACT-MISSING and
+  PROCESSOR-CONTROLLER-CATEGORY-ONLY (Art 30(2)(a)), PROCESSOR-CONTROLLER-NO-CONTRACT
+  (Art 28(3)), PROCESSOR-SECURITY-MEASURES-MISSING (Art 30(2)(d)) and
+  PROCESSOR-TRANSFER-COUNTRY-UNKNOWN (Art 30(2)(c)). SECURITY-MEASURES-MISSING now covers
+  activities performed as controller only (Art 30(1)(g)). A processor's transfer to a third
+  country without a tool is reported by TRANSFER-NO-MECHANISM, as for a controller: Chapter V
+  binds processors, and Art 30(2)(c) itself asks for documented safeguards only for transfers
+  under the second subparagraph of Art 49(1).
+
 Severity: **high** — likely unlawful as recorded; **medium** — a regulator would ask for more;
 **low** — a gap in the record; **info** — worth a look.
 """

@@ -178,9 +178,9 @@ ORDER BY id
     Simple(
         "SECURITY-MEASURES-MISSING",
         "Activity",
-        """
+        f"""
 MATCH (c:Controller)-[:PERFORMS]->(a:Activity)
-WHERE NOT EXISTS { MATCH (a)-[:PROTECTED_BY]->(:SecurityMeasure) }
+WHERE {NOT_PROCESSOR} AND NOT EXISTS {{ MATCH (a)-[:PROTECTED_BY]->(:SecurityMeasure) }}
 RETURN a.id AS id, a.name AS name, a.ref AS ref
 ORDER BY id
 """,

@@ -46,6 +46,7 @@ class LabelStyle(NamedTuple):
 STYLE: dict[str, LabelStyle] = {
     "Record": LabelStyle("#9e9e9e", "star"),
     "Controller": LabelStyle("#1a237e", "star"),
+    "ServedController": LabelStyle("#3949ab", "star"),
     "Legislation": LabelStyle("#8d6e63", "box"),
     "Activity": LabelStyle("#1976d2", "dot"),
     "DataCategory": LabelStyle("#2e7d32", "diamond"),
@@ -69,6 +70,7 @@ FLOW_LEVEL: dict[str, int] = {
     "Procedure": -1,
     "Record": 0,
     "Controller": 0,
+    "ServedController": 0,
     "DataSubject": 0,
     "Source": 0,
     "Activity": 1,

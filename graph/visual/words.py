@@ -12,6 +12,7 @@ import re
 LABEL_NAMES: dict[str, str] = {
     "Record": "Record of processing",
     "Controller": "Controller (the organisation)",
+    "ServedController": "Controller we process for (as processor)",
     "Legislation": "Law cited",
     "Activity": "Processing activity",
     "DataCategory": "Personal data",
@@ -33,6 +34,7 @@ LABEL_NAMES: dict[str, str] = {
 LABEL_SHORT: dict[str, str] = {
     "Record": "Record",
     "Controller": "Controller",
+    "ServedController": "Controller served",
     "Legislation": "Law",
     "Activity": "Activity",
     "DataCategory": "Data category",
@@ -54,6 +56,7 @@ LABEL_SHORT: dict[str, str] = {
 LABEL_PLURALS: dict[str, str] = {
     "Record": "records",
     "Controller": "controllers",
+    "ServedController": "controllers served",
     "Legislation": "laws cited",
     "Activity": "activities",
     "DataCategory": "data categories",
@@ -73,6 +76,7 @@ LABEL_PLURALS: dict[str, str] = {
 
 EDGE_WORDS: dict[str, str] = {
     "PERFORMS": "performs",
+    "ON_BEHALF_OF": "carried out for",
     "CITES": "cites",
     "HAS_PROCEDURE": "has procedure",
     "LOCATED_IN": "located in",
@@ -110,7 +114,7 @@ FIELD_NAMES: dict[str, str] = {
     "specialCategory": "special category",
     "special": "special-category data",
     "criminalOffence": "criminal-offence data",
-    "categoryOnly": "a category of recipients only",
+    "categoryOnly": "named only as a category (no one organisation)",
     "contractRef": "contract",
     "timescaleDays": "time limit (days)",
     "timescaleMonths": "time limit (months)",
@@ -165,7 +169,7 @@ def edge_words(rel_type: str) -> str:
 
 
 def field_name(name: str) -> str:
-    """``categoryOnly`` -> 'a category of recipients only'; unknown names de-camelCased."""
+    """``categoryOnly`` -> 'named only as a category (…)'; unknown names de-camelCased."""
     if name in FIELD_NAMES:
         return FIELD_NAMES[name]
     return _CAMEL.sub(" ", name).replace("_", " ").lower()
