@@ -22,11 +22,11 @@ from graph.visual import (
     view,
 )
 
+# Fields holding a country code, shown as the country's name.
 PLACES = ("country", "location")
-"""Fields holding a country code, shown as the country's name."""
 
+# Session key: the person asked for the filters and focus on a large record.
 DETAIL = "explorer_detail_requested"
-"""Session key: the person asked for the filters and focus on a large record."""
 
 LAYOUTS = {
     "flow": "Data flow (left to right)",
