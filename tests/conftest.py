@@ -20,7 +20,21 @@ os.environ["COLUMNS"] = "250"
 
 ROOT = Path(__file__).resolve().parent.parent
 KYNEX = ROOT / "data" / "kynex"
-POLICY = ROOT.parent / "shared" / "seeds" / "kynex-privacy-policy.txt"
+
+
+def _shared_folder() -> Path:
+    """The project's shared/ folder: beside the repository (CI, the main checkout), or one level
+    further up for a git worktree kept in a folder of worktrees."""
+    candidates = (ROOT.parent / "shared", ROOT.parents[1] / "shared")
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+SHARED = _shared_folder()
+POLICY = SHARED / "seeds" / "kynex-privacy-policy.txt"
+INTEROP = SHARED / "interop"
+needs_interop = pytest.mark.skipif(
+    not INTEROP.is_dir(), reason=f"the public Fides/DPV samples are not at {INTEROP}"
+)
 
 MINIMAL: dict[str, Any] = {
     "record": {"id": "t", "name": "Test record", "ref": "test §1"},

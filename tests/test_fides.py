@@ -15,9 +15,10 @@ from graph.interop.fides_export import export_fides
 from graph.model import ActivityRole, Art9Condition, LawfulBasisId, Record, SpecialCategory
 from loaders import RecordInvalid, load_record
 from loaders.fides import read_fides
+from tests.conftest import INTEROP, needs_interop
 
 runner = CliRunner()
-SAMPLES = Path("/work/shared/interop/fides")
+SAMPLES = INTEROP / "fides"
 KYNEX = Path(__file__).resolve().parent.parent / "data" / "kynex"
 
 CLINIC = {
@@ -84,6 +85,7 @@ def _activity(record: Record, name: str):
     return next(a for a in record.activities if a.name == name)
 
 
+@needs_interop
 def test_public_samples_import_and_validate(tmp_path: Path) -> None:
     out = tmp_path / "rec"
     result = runner.invoke(app, ["import", "fides", str(SAMPLES), "--out", str(out)])

@@ -27,9 +27,10 @@ from loaders.ico.headings import (
     is_label,
 )
 from loaders.ico.parse import normalise
+from tests.conftest import INTEROP, needs_interop
 
 runner = CliRunner()
-FIDES_TEMPLATE = Path("/work/shared/interop/fides/fides_datamap_template.xlsx")
+FIDES_TEMPLATE = INTEROP / "fides" / "fides_datamap_template.xlsx"
 
 TABLE = [
     ["Purpose of processing", "Categories of individuals", "Categories of personal data"],
@@ -163,6 +164,7 @@ def test_a_block_without_values_never_names_anyone_by_a_label(tmp_path: Path) ->
     assert record.controller.dpo is None and record.controller.representative is None
 
 
+@needs_interop
 def test_the_fides_datamap_template_is_recognised() -> None:
     wb = openpyxl.load_workbook(FIDES_TEMPLATE, read_only=True)
     header = next(r for r in wb.active.iter_rows(values_only=True) if r[0] == "Fides dataset")
@@ -327,6 +329,7 @@ def test_reference_columns_name_real_headings() -> None:
             assert entry.name in set(ICO_HEADINGS) | ours, entry.id
 
 
+@needs_interop
 def test_the_real_fides_template_filled_in_imports_without_flags(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(FIDES_TEMPLATE)
     ws = wb.active

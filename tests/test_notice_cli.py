@@ -22,7 +22,7 @@ from tests.conftest import KYNEX, POLICY
 runner = CliRunner()
 DATE = "2026-12-01"
 ACME = Path(__file__).resolve().parent / "notice" / "acme.yaml"
-POLICIES = (POLICY, KYNEX.parent.parent.parent.parent / "shared" / "seeds" / POLICY.name)
+POLICIES = (POLICY,)
 KYNEX_POLICY = next((p for p in POLICIES if p.exists()), None)
 needs_policy = pytest.mark.skipif(
     KYNEX_POLICY is None,
