@@ -120,27 +120,20 @@ def emit(b: Sink, record: Record, content_hash: str | None) -> None:
     contact = ctrl.contact
     dpo = _person(ctrl.dpo)
     rep = ctrl.representative
-    rep_contact = None
-    if rep is not None and rep.contact is not None:
-        parts = (rep.contact.address, rep.contact.email, rep.contact.phone)
-        rep_contact = "; ".join(p for p in parts if p) or None
     controller = b.node(
         "Controller",
         ctrl.id,
         ctrl.name,
         description=ctrl.description,
         country=ctrl.country,
-        address=contact.address if contact else None,
-        email=contact.email if contact else None,
-        phone=contact.phone if contact else None,
-        website=contact.website if contact else None,
+        **_contact_fields(contact),
         dpoName=dpo.get("Name"),
         dpoRole=dpo.get("Role"),
         dpoEmail=dpo.get("Email"),
         dpoPhone=dpo.get("Phone"),
         dpoRef=dpo.get("Ref"),
         representativeName=rep.name if rep else None,
-        representativeContact=rep_contact,
+        representativeContact=_joined(rep.contact) if rep else None,
         sector=ctrl.pecr.sector if ctrl.pecr else None,
         publicEcsProvider=ctrl.pecr.public_ecs_provider if ctrl.pecr else None,
         websiteOrApp=ctrl.pecr.website_or_app if ctrl.pecr else None,
@@ -427,6 +420,17 @@ def emit(b: Sink, record: Record, content_hash: str | None) -> None:
             b.edge("RETAINED_UNDER", key, node_key("RetentionRule", rule_id))
 
 
+def _contact_fields(contact: Contact | None) -> dict[str, str | None]:
+    """A party's contact details as the node properties the controller and served controllers
+    share."""
+    return {
+        "address": contact.address if contact else None,
+        "email": contact.email if contact else None,
+        "phone": contact.phone if contact else None,
+        "website": contact.website if contact else None,
+    }
+
+
 def _joined(contact: Contact | None) -> str | None:
     """'address; email; phone' — one property for a person's contact, as for the controller's
     representative."""
@@ -446,10 +450,7 @@ def _served_controllers(b: Sink, record: Record) -> None:
             served.name,
             description=served.description,
             country=served.country,
-            address=contact.address if contact else None,
-            email=contact.email if contact else None,
-            phone=contact.phone if contact else None,
-            website=contact.website if contact else None,
+            **_contact_fields(contact),
             representativeName=rep.name if rep else None,
             representativeContact=_joined(rep.contact) if rep else None,
             dpoName=dpo.name if dpo else None,
