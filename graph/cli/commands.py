@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -108,6 +109,24 @@ def read_record(path: Path, cache: Path | None = None) -> Record:
         return parse_record_cached(path, cache)[0]
     except RecordInvalid as exc:
         raise report_invalid(exc) from None
+
+
+ImportResult = TypeVar("ImportResult")
+
+
+def imported(out: Path, run: Callable[[], ImportResult]) -> ImportResult:
+    """Run one importer (ICO workbook, Fides manifests) writing a record to ``out``; its
+    refusals become the CLI's messages: located problems, an existing output, a write error."""
+    from loaders.output import OutputExists
+
+    try:
+        return run()
+    except RecordInvalid as exc:
+        raise report_invalid(exc) from None
+    except OutputExists as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def open_store(kind: str, db: Path | None) -> GraphStore:

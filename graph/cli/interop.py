@@ -89,20 +89,14 @@ def register(cli: ModuleType) -> None:
         ] = False,
     ) -> None:
         """Import Fides systems and organization (fideslang YAML) into a record."""
-        from loaders import RecordInvalid
         from loaders.fides import import_fides
-        from loaders.output import OutputExists
 
-        try:
-            target, record = import_fides(
+        target, record = cli.imported(
+            out,
+            lambda: import_fides(
                 source, out, controller_name=controller_name, country=country, force=force
-            )
-        except RecordInvalid as exc:
-            raise cli.report_invalid(exc) from None
-        except OutputExists as exc:
-            raise cli.fail(str(exc)) from None
-        except OSError as exc:
-            raise cli.fail(f"cannot write {out}: {exc.strerror or exc}") from None
+            ),
+        )
         cli.out.print(
             f"[green]✓[/] Imported {len(record.activities)} activities from "
             f"{len(record.systems)} Fides systems into {target}.\n"

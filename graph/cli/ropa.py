@@ -20,8 +20,8 @@ from graph.cli.interop import print_import_notes
 from graph.model import Record
 from graph.ropa import ROPA_FORMATS, RopaExportError, export_ropa, format_for
 from graph.ropa.document import FindingsLike
-from loaders import RecordInvalid, content_hash
-from loaders.ico import OutputExists, import_ico_xlsx
+from loaders import content_hash
+from loaders.ico import import_ico_xlsx
 
 FINDINGS_MODULE = "graph.findings"
 
@@ -196,16 +196,12 @@ def register(cli: ModuleType) -> None:
         ] = False,
     ) -> None:
         """Import a record kept in the ICO documentation template for controllers or processors."""
-        try:
-            target, record = import_ico_xlsx(
+        target, record = cli.imported(
+            out,
+            lambda: import_ico_xlsx(
                 file, out, controller_name=controller_name, country=country, force=force
-            )
-        except RecordInvalid as exc:
-            raise cli.report_invalid(exc) from None
-        except OutputExists as exc:
-            raise cli.fail(str(exc)) from None
-        except OSError as exc:
-            raise cli.fail(f"cannot write {out}: {exc.strerror or exc}") from None
+            ),
+        )
         written = target if target.suffix.lower() in (".yaml", ".yml") else target / "record.yaml"
         cli.out.print(
             f"[green]✓[/] Imported {len(record.activities)} activities, "
