@@ -266,3 +266,22 @@ def test_a_fides_manifest_is_read_with_the_record_loaders_walls(tmp_path: Path) 
     assert result.exit_code == 1
     assert "'name' is given twice" in result.output
     assert "system.yml" in result.output and "4" in result.output
+
+
+@needs_interop
+def test_unmapped_items_print_as_whole_lines_in_a_pipe(tmp_path: Path) -> None:
+    """Without a terminal (CliRunner, a CI log) each note is one unwrapped line naming the file,
+    the element and the field, so a long Fides key is never split mid-word."""
+    out = tmp_path / "rec"
+    result = runner.invoke(
+        app,
+        [
+            *("import", "fides", str(SAMPLES / "sample_systems.yml"), "--out", str(out)),
+            *("--country", "GB", "--controller-name", "Sample Org"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("sample_systems.yml:")]
+    assert lines, result.output
+    assert any("cookie_house_customer_database.responsibility" in line for line in lines)
+    assert "│" not in result.output

@@ -6,6 +6,7 @@ commands read, call, and print what the conversion could not carry over (never s
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Annotated
@@ -14,6 +15,7 @@ import typer
 from rich.table import Table
 
 from graph.atomic import atomic_write_text
+from graph.cli.output import is_terminal
 from graph.model import Record
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="File to write.")]
@@ -26,6 +28,12 @@ def print_import_notes(cli: ModuleType, record: Record) -> None:
     """The table of what an import could not map (also kept in record.import_notes)."""
     notes = record.record.import_notes
     if not notes:
+        return
+    if not is_terminal(sys.stdout):  # a pipe or a CI log: one whole line per note, never wrapped
+        print(f"{len(notes)} item(s) the import could not map (kept in record.import_notes):")
+        for note in notes:
+            heading = f"{note.heading}: " if note.heading else ""
+            print(f"{note.where()}: {heading}{note.text!r} — {note.reason}")
         return
     table = Table(
         title=f"{len(notes)} item(s) the import could not map (kept in record.import_notes)",
