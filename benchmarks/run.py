@@ -146,7 +146,7 @@ def catalogue(caps: Caps, compare_max: int) -> list[Stage]:
             "build_tables",
             "pipeline",
             "build Arrow tables from the record",
-            "one Python call per relationship, then pyarrow columns",
+            "columns per relationship type over all activities, then pyarrow",
         ),
         Stage(
             "store_load",

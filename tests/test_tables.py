@@ -125,8 +125,7 @@ def test_cookies_shared_by_activities_and_supplies_in_source_order(make_record: 
         {"id": f"s{i}", "name": f"Source {i}", "kind": "data_subject"} for i in range(3)
     ]
     data["activities"] = [
-        {**base, "id": f"a{i}", "sources": [f"s{2 - i}"], "cookies": [cookie]}
-        for i in range(3)
+        {**base, "id": f"a{i}", "sources": [f"s{2 - i}"], "cookies": [cookie]} for i in range(3)
     ]
     data["activities"][2]["cookies"] = [{**cookie, "ref": "second"}]
     fast, slow = _both(load_record(make_record(data)))
