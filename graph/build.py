@@ -8,12 +8,14 @@ recipients, recipients transfer under a mechanism. Node keys are ``"Label:id"``;
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeAlias
+from typing import Any, TypeAlias
 
 import networkx as nx
 
+from graph.build_activity import emit_activity
 from graph.gcpause import gc_paused
 from graph.model import (
+    Activity,
     Art9Condition,
     Contact,
     LawfulBasisId,
@@ -24,25 +26,10 @@ from graph.model import (
 )
 from graph.reference import reference_by_id
 from graph.schema import NODE_SPECS, REL_SPECS
+from graph.sink import Sink as Sink  # re-exported: the builder's protocol
+from graph.sink import node_key as node_key  # re-exported: used across graph/
 
 Graph: TypeAlias = nx.MultiDiGraph
-
-
-def node_key(label: str, node_id: str) -> str:
-    return f"{label}:{node_id}"
-
-
-class Sink(Protocol):
-    """Where the builder's nodes and relationships go: a networkx graph, or column tables
-    (:mod:`graph.tables`). One walk over the record feeds both, so both hold the same graph."""
-
-    def node(self, label: str, node_id: str, name: str, **props: Any) -> str: ...
-
-    def edge(self, rel: str, source: str, target: str, **props: Any) -> None: ...
-
-    def country(self, code: str) -> str: ...
-
-    def contains(self, key: str) -> bool: ...
 
 
 class _Builder:
@@ -70,6 +57,10 @@ class _Builder:
         # as for nodes, an empty list is no value: it would not survive a CSV or Neo4j round trip
         clean = {k: v for k, v in props.items() if v is not None and v != []}
         self.graph.add_edge(source, target, key=rel, type=rel, **clean)
+
+    def activities(self, activities: list[Activity], controller: str) -> None:
+        for act in activities:
+            emit_activity(self, act, controller)
 
     def contains(self, key: str) -> bool:
         return key in self.graph
@@ -311,113 +302,7 @@ def emit(b: Sink, record: Record, content_hash: str | None) -> None:
         for cat_id in source.data_categories:
             b.edge("PROVIDES", key, node_key("DataCategory", cat_id))
 
-    for act in record.activities:
-        key = b.node(
-            "Activity",
-            act.id,
-            act.name,
-            description=act.description,
-            businessFunction=act.business_function,
-            role=act.role.value,
-            purposes=list(act.purposes),
-            directMarketing=act.direct_marketing,
-            marketingChannels=[c.value for c in act.marketing.channels] if act.marketing else None,
-            marketingAudience=(
-                act.marketing.audience.value if act.marketing and act.marketing.audience else None
-            ),
-            softOptIn=act.marketing.soft_opt_in if act.marketing else None,
-            tpsScreened=act.marketing.tps_screened if act.marketing else None,
-            marketingRef=act.marketing.ref if act.marketing else None,
-            childOnlineService=act.children.online_service_for_children if act.children else None,
-            automatedDecisionMaking=act.automated_decision_making,
-            childConsentAge=act.children.consent_age if act.children else None,
-            childRuleRef=act.children.ref if act.children else None,
-            consentWithdrawal=act.consent_withdrawal.mechanism if act.consent_withdrawal else None,
-            consentWithdrawalRef=act.consent_withdrawal.ref if act.consent_withdrawal else None,
-            dpiaRequired=act.dpia.required if act.dpia else None,
-            dpiaStatus=act.dpia.status if act.dpia else None,
-            dpiaReference=act.dpia.reference if act.dpia else None,
-            criminalOffenceBasis=(
-                act.criminal_offence_basis.authority if act.criminal_offence_basis else None
-            ),
-            criminalOffenceSchedule1=(
-                act.criminal_offence_basis.dpa_schedule1 if act.criminal_offence_basis else None
-            ),
-            criminalOffenceRef=(
-                act.criminal_offence_basis.ref if act.criminal_offence_basis else None
-            ),
-            ref=act.ref,
-            note=act.note,
-        )
-        b.edge("PERFORMS", controller, key)
-        for served_id in act.on_behalf_of:
-            b.edge("ON_BEHALF_OF", key, node_key("ServedController", served_id))
-        for cat_id in act.data_categories:
-            b.edge("PROCESSES", key, node_key("DataCategory", cat_id))
-        for subject_id in act.data_subjects:
-            b.edge("CONCERNS", key, node_key("DataSubject", subject_id))
-        for source_id in act.sources:
-            b.edge("SUPPLIES", node_key("Source", source_id), key)
-        for claim in act.lawful_bases:
-            b.edge(
-                "RELIES_ON",
-                key,
-                node_key("LawfulBasis", claim.basis.value),
-                legitimateInterest=claim.legitimate_interest,
-                liaRef=claim.lia_ref,
-                vague=True if claim.vague else None,
-                establishedBy=claim.established_by,
-                ref=claim.ref,
-                note=claim.note,
-            )
-        for cond in act.special_category_conditions:
-            b.edge(
-                "MEETS_CONDITION",
-                key,
-                node_key("SpecialCategoryCondition", cond.condition.value),
-                dpaSchedule1=cond.dpa_schedule1,
-                ref=cond.ref,
-                note=cond.note,
-            )
-        for disclosure in act.recipients:
-            cats = (
-                disclosure.data_categories
-                if disclosure.data_categories is not None
-                else act.data_categories
-            )
-            b.edge(
-                "DISCLOSES_TO",
-                key,
-                node_key("Recipient", disclosure.recipient),
-                dataCategories=sorted(cats),
-                purpose=disclosure.purpose,
-                ref=disclosure.ref,
-                note=disclosure.note,
-            )
-        for system_id in act.systems:
-            b.edge("USES", key, node_key("System", system_id))
-        for cookie in act.cookies:
-            cookie_key = node_key("Cookie", cookie.id)
-            if not b.contains(cookie_key):
-                b.node(
-                    "Cookie",
-                    cookie.id,
-                    cookie.name,
-                    description=cookie.description,
-                    purpose=cookie.purpose.value,
-                    provider=cookie.provider,
-                    consent=cookie.consent,
-                    exemption=cookie.exemption.value if cookie.exemption else None,
-                    information=cookie.information,
-                    objection=cookie.objection,
-                    ref=cookie.ref,
-                    note=cookie.note,
-                )
-            b.edge("SETS", key, cookie_key)
-        for measure_id in act.security_measures:
-            b.edge("PROTECTED_BY", key, node_key("SecurityMeasure", measure_id))
-        for rule_id in act.retention:
-            b.edge("RETAINED_UNDER", key, node_key("RetentionRule", rule_id))
+    b.activities(record.activities, controller)
 
 
 def _contact_fields(contact: Contact | None) -> dict[str, str | None]:

@@ -9,7 +9,8 @@ Two things make a large record load quickly, without touching what the YAML load
 * **A per-file cache keyed by content.** The parsed data of every fast-parsed file is kept in
   a cache folder under the hash of its text (and of the parser), so after editing one file of a
   large record, only that file is parsed again. Validation always runs on the whole record
-  (cross-references span files), exactly as :func:`loaders.yaml_record.parse_record` does.
+  (cross-references span files): :func:`loaders.yaml_record.parse_record`'s own steps, which
+  take this module's reader as their ``parse`` hook (so the two cannot drift apart).
 
 The cache holds plain data (dicts, lists, strings, numbers) written with :mod:`marshal`, which
 cannot run code on load; each entry carries a hash of its payload and a damaged entry is a miss.
@@ -26,13 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from graph.atomic import atomic_write_bytes
 from graph.gcpause import gc_paused
-from graph.model import Record, check_references
+from graph.model import Record
 from loaders import fast_yaml, yaml_record
-from loaders.problems import Problem, RecordInvalid
 
 _FORMAT = b"ropagraph-parse-cache 1\0"
 _SUFFIX = ".parsed"
@@ -65,19 +63,11 @@ def parse_record_cached(
 
 
 def _parse_record(path: Path, cache: Path | None) -> tuple[Record, list[Path], ParseStats]:
-    files = yaml_record.record_files(path)
     stats = ParseStats()
-    parsed: list[Any] = []
-    problems: list[Problem] = []
     used: set[str] = set()
-    for file in files:
-        try:
-            parsed.append(_parse_file(file, cache, stats, used))
-        except RecordInvalid as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise RecordInvalid(problems)
-    record = _validate(path, parsed)
+    record, files = yaml_record._parse_record(
+        path, parse=lambda file: _parse_file(file, cache, stats, used)
+    )
     if cache is not None:
         _prune(cache, used)
     return record, files, stats
@@ -133,38 +123,3 @@ def _prune(cache: Path, used: set[str]) -> None:
             if entry.name.endswith(_SUFFIX) and entry.name not in used:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
-
-
-def _validate(path: Path, parsed: list[Any]) -> Record:
-    """Merge, validate and cross-check, exactly as ``yaml_record._parse_record`` does after
-    parsing (kept in step with it; ``tests/test_cached_record.py`` compares their errors)."""
-    try:
-        merge, problems = yaml_record._merge(parsed)
-        if not merge.data:
-            raise RecordInvalid(
-                [
-                    Problem(
-                        str(path),
-                        "the record is empty",
-                        suggestion="a record needs 'record', 'controller' and 'activities'",
-                    )
-                ]
-            )
-        default = parsed[0]
-        try:
-            record = Record.model_validate(merge.data)
-        except ValidationError as exc:
-            problems.extend(yaml_record._problems_from(merge, default, exc.errors()))
-            raise RecordInvalid(problems) from None
-        if problems:
-            raise RecordInvalid(problems)
-        references = check_references(record)
-        if references:
-            errors = [
-                {"loc": p.loc, "type": "reference", "message_suggestion": (p.message, p.suggestion)}
-                for p in references
-            ]
-            raise RecordInvalid(yaml_record._problems_from(merge, default, errors))
-        return record
-    finally:
-        yaml_record._compose_cache.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -358,13 +358,18 @@ def parse_record(path: Path | str) -> tuple[Record, list[Path]]:
         return _parse_record(Path(path))
 
 
-def _parse_record(path: Path) -> tuple[Record, list[Path]]:
+def _parse_record(
+    path: Path, parse: Callable[[Path], _Parsed] | None = None
+) -> tuple[Record, list[Path]]:
+    """``parse`` reads one file (default :func:`_parse`): loaders/cached_record.py passes its
+    fast, cached reader, and every step after it — merging, validation, cross-references and
+    their located errors — is this one."""
     files = record_files(path)
     parsed: list[_Parsed] = []
     problems: list[Problem] = []
     for file in files:
         try:
-            parsed.append(_parse(file))
+            parsed.append((parse or _parse)(file))
         except RecordInvalid as exc:
             problems.extend(exc.problems)
     if problems:

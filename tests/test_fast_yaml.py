@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,50 @@ def test_deep_nesting_is_left_to_the_full_loader() -> None:
     flow = "a: " + "[" * 5000 + "]" * 5000 + "\n"
     assert fast_yaml.fast_parse(block) is None
     assert fast_yaml.fast_parse(flow) is None
+
+
+# The rules as first written (a look-behind after each candidate character: 4-5 s on 83 MB),
+# kept here as the reference the faster scan must agree with on every text.
+_PREV_AFTER = r"(?:(?<=[:?-] .)|(?<=[,\[{].)|(?<=, .)|(?<=  .)|(?<=\t.)|(?<=\n.)|(?<=\n .))"
+_PREV_AMBIGUOUS = (
+    re.compile(rf"[yYnNoO]{_PREV_AFTER}(?:|[eE][sS]|[oO]|[nN]|[fF][fF]){fast_yaml._END}", re.M),
+    re.compile(rf"[!&*<=?]{_PREV_AFTER}", re.M),
+)
+_PREV_NUMBER_START = re.compile(rf"(?:[.0-9]|[-+](?=[.0-9])){_PREV_AFTER}", re.M)
+_PREV_NUMBER_FULL = re.compile(rf"(?:{fast_yaml._NUMBER}{fast_yaml._END}|{fast_yaml._DATE})", re.M)
+_PREV_DEEP = re.compile(r"(?:[\[{][ \t]*){50}|^[ \t-]{100}", re.M)
+
+
+def _previous_declines(text: str) -> bool:
+    if (
+        re.search(r"^%", text, re.M)
+        or len(re.findall(r"^(?:---|\.\.\.)(?:[ \t]|$)", text, re.M)) > 1
+    ):
+        return True
+    padded = "\n" + text
+    if _PREV_DEEP.search(text) or any(p.search(padded) for p in _PREV_AMBIGUOUS):
+        return True
+    return any(
+        _PREV_NUMBER_FULL.match(padded, s.start()) for s in _PREV_NUMBER_START.finditer(padded)
+    )
+
+
+PIECES = [*TOKENS, "[[[[", "[ [", "&a", "*a", "!t", "-1", "+.5", "o", "no more", "%", "---", "..."]
+GLUE = ["", " ", "  ", "\t", "\n", ": ", ", ", "\n  - ", "- ", "? ", ",", "[", "{"]
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(GLUE)), max_size=14))
+def test_the_scan_declines_exactly_what_the_first_rules_declined(
+    items: list[tuple[str, str]],
+) -> None:
+    text = "".join(piece + glue for piece, glue in items)
+    assert (fast_yaml.reason_for_slow_path(text) is not None) == _previous_declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text", ["a: " + "[" * 60, "a: " + "[ " * 60, " " * 100 + "x", "a:\n" + " " * 120 + "x"]
+)
+def test_deep_nesting_hints_match_the_safety_check(text: str) -> None:
+    assert fast_yaml.reason_for_slow_path(text) == "deep nesting"
+    assert fast_yaml.yaml_safety._DEEP_HINT.search(text)

@@ -82,3 +82,76 @@ def test_a_repeated_link_is_one_relationship_in_both_paths(make_record: Any) -> 
     slow = tables_from_graph(build_graph(record)).rels[("PROCESSES", ("Activity", "DataCategory"))]
     assert fast.to_pylist() == slow.to_pylist()
     assert fast.num_rows == 1
+
+
+def _both(record: Record) -> tuple[dict[str, Any], dict[str, Any]]:
+    return _as_python(build_tables(record, "h")), _as_python(
+        tables_from_graph(build_graph(record, "h"))
+    )
+
+
+def test_repeats_within_an_activity_merge_as_networkx_merges_them(make_record: Any) -> None:
+    """Whole-column building falls back to edge by edge for a type with a repeat: the same
+    rows, the properties of a repeated disclosure or basis updated in place."""
+    from tests.conftest import minimal_record_data
+
+    data = minimal_record_data()
+    act = data["activities"][0]
+    act["recipients"] = [
+        {"recipient": "mailchimp", "purpose": "sending", "data_categories": ["email"]},
+        {"recipient": "mailchimp", "ref": "test §9"},
+    ]
+    act["lawful_bases"] = ["consent", {"basis": "consent", "note": "again", "vague": True}]
+    act["sources"] = ["form", "form"]
+    data["sources"] = [{"id": "form", "name": "Web form", "kind": "data_subject"}]
+    second = {**act, "id": "second", "sources": ["form"], "lawful_bases": ["contract"]}
+    data["activities"].append(second)
+    fast, slow = _both(load_record(make_record(data)))
+    assert fast == slow
+    [first, _] = fast["DISCLOSES_TO:Activity->Recipient"]
+    assert (first["purpose"], first["ref"]) == ("sending", "test §9")
+    assert len(fast["SUPPLIES:Source->Activity"]) == 2
+
+
+def test_cookies_shared_by_activities_and_supplies_in_source_order(make_record: Any) -> None:
+    """The first definition of a cookie wins, in either path; SUPPLIES rows come grouped by
+    source in source order (the activities name their sources in another order)."""
+    from tests.conftest import minimal_record_data
+
+    data = minimal_record_data()
+    base = data["activities"][0]
+    cookie = {"id": "sid", "name": "Session", "purpose": "strictly_necessary", "ref": "first"}
+    data["sources"] = [
+        {"id": f"s{i}", "name": f"Source {i}", "kind": "data_subject"} for i in range(3)
+    ]
+    data["activities"] = [
+        {**base, "id": f"a{i}", "sources": [f"s{2 - i}"], "cookies": [cookie]} for i in range(3)
+    ]
+    data["activities"][2]["cookies"] = [{**cookie, "ref": "second"}]
+    fast, slow = _both(load_record(make_record(data)))
+    assert fast == slow
+    assert [c["ref"] for c in fast["Cookie"]] == ["first"]
+    sources = [row["from"] for row in fast["SUPPLIES:Source->Activity"]]
+    assert sources == sorted(sources)
+
+
+def test_activities_after_others_go_edge_by_edge_and_agree() -> None:
+    """The table sink's per-edge fallback (an Activity node already there) gives the same
+    tables as the whole-column path."""
+    from graph.build import emit
+    from graph.build_activity import emit_activity
+    from graph.tables import _TableSink
+
+    record = generate_record(60, seed=4)
+    checked = Record.model_validate(record)
+    columns = _TableSink()
+    emit(columns, checked, "h")
+
+    class EdgeByEdge(_TableSink):
+        def activities(self, activities: list[Any], controller: str) -> None:
+            for act in activities:
+                emit_activity(self, act, controller)
+
+    one_by_one = EdgeByEdge()
+    emit(one_by_one, checked, "h")
+    assert _as_python(columns.tables()) == _as_python(one_by_one.tables())

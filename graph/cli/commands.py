@@ -18,6 +18,7 @@ from rich.table import Table
 
 from graph.cli import output
 from graph.cli.output import ProblemFormat, ResultFormat, print_problems
+from graph.gcpause import gc_paused
 from graph.model import Record
 from graph.queries import CATALOG, get_query
 from graph.stores import (
@@ -158,6 +159,11 @@ def print_result(
 
 def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool = False) -> bool:
     """Validate ``path`` and load it into ``store``; False when it was already loaded."""
+    with gc_paused():  # the record is dropped by the end: the collector never needs to walk it
+        return _load_into(store, path, force, quiet)
+
+
+def _load_into(store: EmbeddedStore, path: Path, force: bool, quiet: bool) -> bool:
     # Per-file parse cache beside the store: a reload re-parses the changed files only.
     record = read_record(path, parse_cache_for(store.path))
     digest = content_hash(path)

@@ -174,8 +174,10 @@ def check_references(record: Record) -> list[ReferenceProblem]:
                 )
             seen.add(element.id)
 
+    known_ids = {collection: set(values) for collection, values in ids.items()}
+
     def check(loc: tuple[str | int, ...], value: str, collection: str) -> None:
-        if value not in ids[collection]:
+        if value not in known_ids[collection]:  # a set: 1.6 M look-ups at 100k activities
             near = _near(value, ids[collection])
             known = ", ".join(sorted(ids[collection])[:8]) or "none defined"
             problems.append(
@@ -186,24 +188,36 @@ def check_references(record: Record) -> list[ReferenceProblem]:
                 )
             )
 
+    fields = (
+        ("data_subjects", "data_subjects"),
+        ("data_categories", "data_categories"),
+        ("sources", "sources"),
+        ("retention", "retention_rules"),
+        ("systems", "systems"),
+        ("security_measures", "security_measures"),
+        ("on_behalf_of", "controllers_served"),
+    )
+    recipient_ids, category_ids = known_ids["recipients"], known_ids["data_categories"]
     for i, act in enumerate(record.activities):
         base: tuple[str | int, ...] = ("activities", i)
-        for field, collection in (
-            ("data_subjects", "data_subjects"),
-            ("data_categories", "data_categories"),
-            ("sources", "sources"),
-            ("retention", "retention_rules"),
-            ("systems", "systems"),
-            ("security_measures", "security_measures"),
-            ("on_behalf_of", "controllers_served"),
-        ):
-            for j, value in enumerate(getattr(act, field)):
-                check((*base, field, j), value, collection)
+        # Each list is checked whole in C first (issuperset); only a list with a problem is
+        # walked item by item for the located messages, in the same order as always.
+        for field, collection in fields:
+            values = getattr(act, field)
+            if values and not known_ids[collection].issuperset(values):
+                for j, value in enumerate(values):
+                    check((*base, field, j), value, collection)
         for j, disclosure in enumerate(act.recipients):
-            check((*base, "recipients", j, "recipient"), disclosure.recipient, "recipients")
-            for k, cat in enumerate(disclosure.data_categories or []):
+            if disclosure.recipient not in recipient_ids:
+                check((*base, "recipients", j, "recipient"), disclosure.recipient, "recipients")
+            cats = disclosure.data_categories
+            if not cats or (
+                category_ids.issuperset(cats) and set(act.data_categories) >= set(cats)
+            ):
+                continue
+            for k, cat in enumerate(cats):
                 check((*base, "recipients", j, "data_categories", k), cat, "data_categories")
-                if cat not in act.data_categories and cat in ids["data_categories"]:
+                if cat not in act.data_categories and cat in category_ids:
                     problems.append(
                         ReferenceProblem(
                             loc=(*base, "recipients", j, "data_categories", k),
