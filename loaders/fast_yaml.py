@@ -25,11 +25,20 @@ failure, and any file with anchors, directives or tags, goes to the slow path, w
 located ``file:line:column`` errors — error quality does not depend on the fast path.
 ``tests/test_fast_yaml.py`` checks both agree on the sample, generated records and a generated
 set of tricky scalars.
+
+Only the main thread takes the fast path. yaml-rs 0.1.6 bundles mimalloc, and called for the
+first time from a Streamlit script thread it crashed the whole process (a segmentation fault
+reading mimalloc's thread-local heap; reproducible with
+``pytest "tests/test_dashboard_app.py::test_every_page_runs_on_kynex[ropa]"`` run alone, not in
+a plain threaded script). A crash loses the user's session, so other threads use the slow path,
+which gives the same data (and the dashboard mostly reads parse-cache entries written by
+``ropagraph load``, which runs on the main thread).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from types import ModuleType
 from typing import Any
 
@@ -118,8 +127,11 @@ def fast_parse(text: str) -> Any | None:
     """``text`` parsed exactly as PyYAML's safe loader would, or None: use the slow path.
 
     None also covers every parse failure (and duplicate keys), so errors are always reported
-    by the position-tracking loader.
+    by the position-tracking loader. Outside the main thread it is always None (see the module
+    docstring: yaml-rs crashed in a Streamlit script thread).
     """
+    if threading.current_thread() is not threading.main_thread():
+        return None
     if reason_for_slow_path(text) is not None:
         return None
     assert yaml_rs is not None

@@ -176,3 +176,17 @@ def test_the_scan_declines_exactly_what_the_first_rules_declined(
 def test_deep_nesting_hints_match_the_safety_check(text: str) -> None:
     assert fast_yaml.reason_for_slow_path(text) == "deep nesting"
     assert fast_yaml.yaml_safety._DEEP_HINT.search(text)
+
+
+def test_other_threads_take_the_slow_path() -> None:
+    """yaml-rs crashed the process in a Streamlit script thread, so only the main thread uses it;
+    elsewhere fast_parse declines and the full loader reads the same data."""
+    import threading
+
+    text = "name: Kynex\nitems:\n  - a\n  - b\n"
+    assert fast_yaml.fast_parse(text) == {"name": "Kynex", "items": ["a", "b"]}
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.append(fast_yaml.fast_parse(text)))
+    worker.start()
+    worker.join()
+    assert seen == [None]
