@@ -738,7 +738,8 @@ def _use_previous_tree(paths: Paths) -> None:
                 cwd=ROOT, capture_output=True, check=True,
             ).stdout  # fmt: skip
         except (OSError, subprocess.CalledProcessError) as exc:
-            raise NotMeasured(f"revision {QUERY_PREVIOUS_REVISION} is not in this checkout") from exc
+            missing = f"revision {QUERY_PREVIOUS_REVISION} is not in this checkout"
+            raise NotMeasured(missing) from exc
         subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
         with contextlib.suppress(OSError):
             scratch.rename(tree)  # another worker may have made it first: either is the same

@@ -196,20 +196,17 @@ def test_counts_and_pages_match_the_full_answer_on_a_generated_record(
 
 
 def _generated_params(store: EmbeddedStore) -> dict[str, Any]:
-    first = store.query("MATCH (a:Activity) RETURN a.id ORDER BY a.id LIMIT 3").rows
+    def ids(label: str, limit: int) -> list[Any]:
+        cypher = f"MATCH (n:{label}) RETURN n.id ORDER BY n.id LIMIT {limit}"
+        return [row[0] for row in store.query(cypher).rows]
+
     return {
-        "recipient": store.query("MATCH (r:Recipient) RETURN r.id ORDER BY r.id LIMIT 1").rows[
-            0
-        ][0],
+        "recipient": ids("Recipient", 1)[0],
         "category": _busiest_category(store),
-        "system": store.query("MATCH (s:System) RETURN s.id ORDER BY s.id LIMIT 1").rows[0][0],
-        "subject": store.query("MATCH (s:DataSubject) RETURN s.id ORDER BY s.id LIMIT 1").rows[
-            0
-        ][0],
-        "activities": [row[0] for row in first],
-        "recipients": [
-            row[0] for row in store.query("MATCH (r:Recipient) RETURN r.id LIMIT 2").rows
-        ],
+        "system": ids("System", 1)[0],
+        "subject": ids("DataSubject", 1)[0],
+        "activities": ids("Activity", 3),
+        "recipients": ids("Recipient", 2),
     }
 
 
@@ -235,9 +232,7 @@ def test_plain_rows_through_arrow_equal_the_general_conversion(
         "MATCH (a:Activity) RETURN a.id, a.purposes, a.childConsentAge, a.directMarketing, "
         "1.5 AS half ORDER BY a.id",
     ]
-    fast = [
-        store.query(c, {k: v for k, v in params.items() if f"${k}" in c}).rows for c in queries
-    ]
+    fast = [store.query(c, {k: v for k, v in params.items() if f"${k}" in c}).rows for c in queries]
     monkeypatch.setattr(embedded, "plain_columns", lambda types: False)
     general = [
         store.query(c, {k: v for k, v in params.items() if f"${k}" in c}).rows for c in queries
