@@ -256,3 +256,11 @@ def test_previous_queries_are_the_ones_at_the_previous_revision() -> None:
     """The Cypher kept above is what the benchmark's previous stages run (benchmarks/run.py)."""
     root = Path(__file__).resolve().parent.parent
     assert (root / "benchmarks" / "run.py").read_text().count("QUERY_PREVIOUS_REVISION") >= 2
+
+
+def test_an_empty_plain_result_keeps_its_columns(kynex_store: EmbeddedStore) -> None:
+    result = kynex_store.query(
+        "MATCH (a:Activity) WHERE a.id = $id RETURN a.id AS id, a.purposes AS purposes",
+        {"id": "no-such-activity"},
+    )
+    assert (result.columns, result.rows) == (["id", "purposes"], [])
