@@ -724,6 +724,7 @@ PREVIOUS_QUERIES = (
     "activities-recipients",
     "activities-categories",
     "activities-subjects",
+    "subprocessors",
 )
 """The slowest queries before, and the rewritten ones (who-receives, the activity follow-ups);
 every query changed in how its rows reach Python and how its count is asked."""

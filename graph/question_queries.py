@@ -131,7 +131,9 @@ ORDER BY activityId, recipientId, coalesce(mechanism, '')
         "Which sub-processors do these recipients pass data on to (at any depth), and where?",
         """
 UNWIND $recipients AS wanted
-MATCH (r:Recipient {id: wanted})-[:SUBCONTRACTS_TO*1..10]->(s:Recipient)
+MATCH (r:Recipient {id: wanted})
+OPTIONAL MATCH (r)-[:SUBCONTRACTS_TO*1..10]->(s:Recipient)
+WITH r, s WHERE s IS NOT NULL
 OPTIONAL MATCH (s)-[t:TRANSFER_UNDER]->(m:TransferMechanism)
 RETURN DISTINCT r.id AS recipientId, s.id AS subprocessorId, s.name AS subprocessor,
        s.kind AS kind, coalesce(t.country, s.country) AS country, m.id AS mechanism

@@ -62,6 +62,15 @@ RETURN c.id AS id, c.name AS name, c.ref AS ref, collect(DISTINCT p.kind) AS kin
 ORDER BY id
 """
 
+PREVIOUS_SUBPROCESSORS = """
+UNWIND $recipients AS wanted
+MATCH (r:Recipient {id: wanted})-[:SUBCONTRACTS_TO*1..10]->(s:Recipient)
+OPTIONAL MATCH (s)-[t:TRANSFER_UNDER]->(m:TransferMechanism)
+RETURN DISTINCT r.id AS recipientId, s.id AS subprocessorId, s.name AS subprocessor,
+       s.kind AS kind, coalesce(t.country, s.country) AS country, m.id AS mechanism
+ORDER BY recipientId, subprocessorId, coalesce(mechanism, '')
+"""
+
 KYNEX_PARAMS = {"recipient": "mailchimp", "category": "newsletter-email-address"}
 
 
@@ -264,3 +273,38 @@ def test_an_empty_plain_result_keeps_its_columns(kynex_store: EmbeddedStore) -> 
         {"id": "no-such-activity"},
     )
     assert (result.columns, result.rows) == (["id", "purposes"], [])
+
+
+def test_subprocessors_give_the_previous_rows_on_chains_and_cycles(
+    make_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Neither Kynex nor the generated records have sub-processors: a record that does."""
+    from tests.conftest import minimal_record_data
+
+    def recipient(rid: str, subs: list[str], country: str = "US") -> dict[str, Any]:
+        return {"id": rid, "name": rid.title(), "kind": "processor", "country": country,
+                "sub_processors": subs, "ref": "test §4"}  # fmt: skip
+
+    data = minimal_record_data()
+    data["recipients"] = [
+        {**data["recipients"][0], "sub_processors": ["hosting", "analytics"]},
+        recipient("hosting", ["datacentre"]),
+        recipient("analytics", ["hosting"], "IN"),
+        recipient("datacentre", ["hosting"], "DE"),  # a cycle back to hosting
+        recipient("unrelated", []),
+    ]
+    path = make_record(data)
+    store = EmbeddedStore(tmp_path / "subs.lbug")
+    store.load(build_graph(load_record(path), content_hash(path)))
+    try:
+        wanted = [["mailchimp"], ["hosting", "analytics"], ["unrelated"], ["nobody"], []]
+        seen = 0
+        for recipients in wanted:
+            params = {"recipients": recipients}
+            before = store.query(PREVIOUS_SUBPROCESSORS, params).rows
+            after = store.query(CATALOG["subprocessors"].cypher, params).rows
+            assert after == before
+            seen += len(before)
+        assert seen >= 6
+    finally:
+        store.close()
