@@ -194,8 +194,25 @@ def catalogue(caps: Caps, compare_max: int) -> list[Stage]:
                 runs_in_process=True,
             )
         )
+    for name in PREVIOUS_QUERIES:
+        for kind, what in (("query", ""), ("query_page", ": first page + exact count")):
+            stages.append(
+                Stage(
+                    f"{kind}_previous:{name}",
+                    "query",
+                    f"query {name}{what}, as at {QUERY_PREVIOUS_REVISION}",
+                    "the previous Cypher and row conversion",
+                    runs_in_process=True,
+                )
+            )
     stages += [
         Stage("findings", "findings", "findings (all rules)", "the rules' queries"),
+        Stage(
+            "findings_previous",
+            "findings",
+            f"findings (all rules), as at {QUERY_PREVIOUS_REVISION}",
+            "the previous rules' queries and judges",
+        ),
         Stage(
             "neo4j_push",
             "neo4j",
@@ -689,6 +706,58 @@ def _setup_findings(paths: Paths, spec: Mapping[str, Any]) -> Timed:
     return run
 
 
+QUERY_PREVIOUS_REVISION = "fafa0af"
+"""The catalog queries, the embedded store's row conversion and the findings rules before the
+query work of issue 15: ``findings_previous``, ``query_previous:*`` and
+``query_page_previous:*`` run that code, read from git, on the same store (same-run ratios)."""
+PREVIOUS_QUERIES = (
+    "activities-by-basis",
+    "categories-by-basis",
+    "legitimate-interests",
+    "special-category-processing",
+    "activities-without-basis",
+    "third-country-transfers",
+    "what-goes-to",
+    "who-receives",
+    "retention-schedule",
+    "subject-processing",
+    "activities-recipients",
+    "activities-categories",
+    "activities-subjects",
+    "subprocessors",
+)
+"""The slowest queries before, and the rewritten ones (who-receives, the activity follow-ups);
+every query changed in how its rows reach Python and how its count is asked."""
+
+
+def _use_previous_tree(paths: Paths) -> None:
+    """Import ``graph`` (and what it needs) from QUERY_PREVIOUS_REVISION in this worker."""
+    if "graph" in sys.modules:
+        raise RuntimeError("the previous tree must be imported before graph")
+    tree = paths.base / f"previous-{QUERY_PREVIOUS_REVISION}"
+    if not (tree / "graph").is_dir():
+        scratch = paths.base / f"previous-{QUERY_PREVIOUS_REVISION}.{os.getpid()}"
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            archive = subprocess.run(
+                ["git", "archive", QUERY_PREVIOUS_REVISION, "graph", "loaders", "data/reference"],
+                cwd=ROOT, capture_output=True, check=True,
+            ).stdout  # fmt: skip
+        except (OSError, subprocess.CalledProcessError) as exc:
+            missing = f"revision {QUERY_PREVIOUS_REVISION} is not in this checkout"
+            raise NotMeasured(missing) from exc
+        subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
+        with contextlib.suppress(OSError):
+            scratch.rename(tree)  # another worker may have made it first: either is the same
+        shutil.rmtree(scratch, ignore_errors=True)
+    sys.path.insert(0, str(tree))
+
+
+def _setup_findings_previous(paths: Paths, spec: Mapping[str, Any]) -> Timed:
+    _use_previous_tree(paths)
+    return _setup_findings(paths, spec)
+
+
 NEO4J_MISSING = (
     'no Neo4j server: NEO4J_URI/NEO4J_PASSWORD not set (start one: eval "$(make -s neo4j)")'
 )
@@ -1142,6 +1211,7 @@ def _setup_question(paths: Paths, spec: Mapping[str, Any]) -> Timed:
 
 
 SETUPS.update({"impact": _setup_question, "locate": _setup_question})
+SETUPS.update({"findings_previous": _setup_findings_previous})
 
 
 def _query_worker(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -1173,20 +1243,27 @@ def _query_worker(paths: Paths, spec: Mapping[str, Any]) -> dict[str, Any]:
     for other in extra:
         store.query(other, params)
     cold = time.perf_counter() - started
-    warm = []
+    warm, warm_cpu = [], []
     for _ in range(WARM_REPEATS):
+        cpu = _cpu_s()
         started = time.perf_counter()
         store.query(cypher, params)
         for other in extra:
             store.query(other, params)
         warm.append(time.perf_counter() - started)
+        warm_cpu.append(_cpu_s() - cpu)
     store.close()
     return {
         "seconds": statistics.median(warm),
         "cold_s": cold,
         "warm_s": warm,
         "setup_rss_mb": rss_setup,
-        "extra": {"rows": len(result.rows), "params": params},
+        # CPU (all threads) of the warm runs, median: the work itself on a loaded machine.
+        "extra": {
+            "rows": len(result.rows),
+            "params": params,
+            "cpu_s": round(statistics.median(warm_cpu), 4),
+        },
     }
 
 
@@ -1212,7 +1289,10 @@ def worker(spec: Mapping[str, Any]) -> dict[str, Any]:
     stage = str(spec["stage"])
     kind = stage.split(":", 1)[0]
     try:
-        if kind in ("query", "query_page", "adhoc_embedded", "neo4j_query"):
+        if kind in ("query_previous", "query_page_previous"):
+            _use_previous_tree(paths)
+            result = _query_worker(paths, {**spec, "stage": stage.replace("_previous:", ":")})
+        elif kind in ("query", "query_page", "adhoc_embedded", "neo4j_query"):
             result = _query_worker(paths, spec)
         elif kind == "prepare":
             result = _prepare(paths, spec)

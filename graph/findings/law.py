@@ -50,6 +50,10 @@ class Law:
         self.as_of = as_of
         self.controller = controller
         self.jurisdiction = self._jurisdiction()
+        # Answers depend only on the date and the controller, both fixed: a run at 100k
+        # activities asks the same few questions tens of thousands of times.
+        self._cited: dict[str, tuple[str, ...]] = {}
+        self._same_regime: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ regime
 
@@ -99,6 +103,12 @@ class Law:
         """The citations for ``article`` under this regime on this date: an article the Data
         (Use and Access) Act 2025 replaced is cited by its successor from the day that
         commenced (article_changes.yaml), with the regime's prefix ('UK GDPR Art 44A')."""
+        cited = self._cited.get(article)
+        if cited is None:
+            cited = self._cited[article] = tuple(self._cite(article))
+        return list(cited)
+
+    def _cite(self, article: str) -> list[str]:
         for change in entries_in_force("article_changes", self.as_of):
             if change.article == article and self.regime in change.extra("regimes", []):
                 return [self.article(str(a)) for a in change.extra("becomes", [])]
@@ -137,14 +147,18 @@ class Law:
 
     def same_regime_countries(self) -> frozenset[str]:
         """Countries governed by the controller's regime on the date: not third countries."""
-        if self.regime is None:
-            return frozenset()
-        return frozenset(
-            country
-            for entry in entries_in_force("jurisdictions", self.as_of)
-            if entry.extra("regime") == self.regime
-            for country in entry.extra("countries", [])
-        )
+        if self._same_regime is None:
+            self._same_regime = (
+                frozenset()
+                if self.regime is None
+                else frozenset(
+                    country
+                    for entry in entries_in_force("jurisdictions", self.as_of)
+                    if entry.extra("regime") == self.regime
+                    for country in entry.extra("countries", [])
+                )
+            )
+        return self._same_regime
 
     def is_third_country(self, country: str) -> bool:
         return country not in self.same_regime_countries()

@@ -86,18 +86,35 @@ class RuleRun:
 
     text: RuleText
     law: Law
+    _worded: list[tuple[Rule, tuple[str, ...]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+    """The rule as worded for the law, worked out once: a rule can write tens of thousands of
+    findings at 100k activities, and its wording and citations depend only on text and law."""
+    _cited: dict[tuple[str, ...], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def _for_law(self) -> tuple[Rule, tuple[str, ...]]:
+        if not self._worded:
+            self._worded.append(self.text.for_law(self.law))
+        return self._worded[0]
 
     @property
     def rule(self) -> Rule:
-        return self.text.for_law(self.law)[0]
+        return self._for_law()[0]
 
     def articles(self, *extra: str) -> tuple[str, ...]:
-        cited = [c for a in self.text.for_law(self.law)[1] for c in self.law.cite(a)]
+        cached = self._cited.get(extra)
+        if cached is not None:
+            return cached
+        cited = [c for a in self._for_law()[1] for c in self.law.cite(a)]
         country = self.law.controller.country if self.law.controller else None
         if country is not None:
             cited += self.text.national_articles.get(country, ())
         cited += [c for a in extra for c in self.law.cite(a)]
-        return tuple(dict.fromkeys(cited))
+        result = self._cited[extra] = tuple(dict.fromkeys(cited))
+        return result
 
     def finding(
         self,

@@ -4,8 +4,10 @@ Neo4j store returns), looked up by ladybug's internal ids."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from graph.gcpause import gc_paused
 
 InternalId = tuple[int, int]
 """ladybug's internal node id: (table, offset)."""
@@ -129,3 +131,21 @@ def _rows(conn: Any, cypher: str, params: Mapping[str, Any] | None = None) -> li
         return [list(row) for row in result.get_all()]
     finally:
         result.close()
+
+
+PLAIN_TYPES = frozenset({"STRING", "INT64", "INT32", "INT16", "INT8", "DOUBLE", "BOOL"})
+"""ladybug column types whose values need no conversion: Arrow's Python values for them are the
+ones ``get_all`` gives (str, int, float, bool, None). Dates, nodes, relationships, maps and the
+rest take the general path (``_plain``)."""
+
+
+def plain_columns(types: Sequence[str]) -> bool:
+    """Whether every column (ladybug's declared types) holds plain values or lists of them."""
+    return all(t.removesuffix("[]") in PLAIN_TYPES for t in types)
+
+
+def rows_from_arrow(table: Any) -> list[list[Any]]:
+    """A pyarrow table's rows as lists of Python values (columns converted in C++ by pyarrow)."""
+    columns = [column.to_pylist() for column in table.columns]
+    with gc_paused():  # 10^5 small lists and no cycles: no collector passes over the heap
+        return [list(row) for row in zip(*columns, strict=True)]
