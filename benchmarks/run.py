@@ -52,9 +52,17 @@ MORE_PAGES = {
     "findings": "Findings",
     "ropa": "ROPA",
     "console": "Cypher console",
+    "breach": "Breach impact",
+    "where": "Where is it?",
+    "notice": "Privacy notice",
+    "upload": "Load a record",
 }
 """Dashboard pages beyond the Overview and the explorer whose first render is timed (issue 15:
 every page ≤ 2 s at 100k)."""
+KEPT_FINDINGS_PAGES = {"overview": "Overview", "findings": "Findings", "breach": "Breach impact"}
+"""Pages that show the findings, timed again with the findings of the store generation already
+kept beside the store (dashboard/findings_cache.py: a second process, or a later visit). The
+plain dashboard_* stages delete that entry first, so they pay for the rules."""
 DEFAULT_RUNS = 3
 DEFAULT_SEED = 7
 WARM_REPEATS = 5
@@ -266,6 +274,16 @@ def catalogue(caps: Caps, compare_max: int) -> list[Stage]:
                 cap_s=caps.dashboard,
             )
             for page, title in MORE_PAGES.items()
+        ),
+        *(
+            Stage(
+                f"dashboard_kept_{page}",
+                "dashboard",
+                f"dashboard {title} first render, findings kept beside the store",
+                "Streamlit script run + the page's queries (findings read, not run)",
+                cap_s=caps.dashboard,
+            )
+            for page, title in KEPT_FINDINGS_PAGES.items()
         ),
         Stage(
             "explorer_fetch",
@@ -987,10 +1005,36 @@ DASHBOARD_PAGES = {"overview": "app_pages/overview.py", "explorer": "app_pages/e
 DASHBOARD_PAGES.update({page: f"app_pages/{page}.py" for page in MORE_PAGES})
 
 
-def _setup_dashboard(page: str) -> Callable[[Paths, Mapping[str, Any]], Timed]:
+def _keep_findings(paths: Paths, keep: bool) -> None:
+    """Delete the findings kept beside the store (a cold first render), or compute and keep
+    them for today (as a previous dashboard process would have), outside the timing."""
+    import shutil
+
+    try:
+        from dashboard import findings_cache
+    except ImportError:  # the dashboard before findings were kept on disk
+        return
+    folder = findings_cache.folder_of(paths.store)
+    shutil.rmtree(folder, ignore_errors=True)
+    if not keep:
+        return
+    from graph.findings import run_findings
+    from graph.stores import EmbeddedStore
+
+    day = dt.date.today()
+    with EmbeddedStore(paths.store) as store:
+        [[digest]] = store.query("MATCH (r:Record) RETURN r.contentHash").rows
+        key = findings_cache.entry_key(str(digest), day, findings_cache.rules_version())
+        findings_cache.write(folder, key, run_findings(store, as_of=day))
+
+
+def _setup_dashboard(
+    page: str, kept_findings: bool = False
+) -> Callable[[Paths, Mapping[str, Any]], Timed]:
     """A fresh Streamlit session opening ``page`` first: caches empty, as for a new visitor."""
 
     def setup(paths: Paths, spec: Mapping[str, Any]) -> Timed:
+        _keep_findings(paths, kept_findings)
         if not DASHBOARD_APP.exists():
             raise NotMeasured(f"{DASHBOARD_APP.relative_to(ROOT)} does not exist yet")
         page_file = DASHBOARD_APP.parent / DASHBOARD_PAGES[page]
@@ -1043,6 +1087,7 @@ SETUPS: dict[str, Callable[[Paths, Mapping[str, Any]], Timed]] = {
     "dashboard_overview": _setup_dashboard("overview"),
     "dashboard_explorer": _setup_dashboard("explorer"),
     **{f"dashboard_{page}": _setup_dashboard(page) for page in MORE_PAGES},
+    **{f"dashboard_kept_{page}": _setup_dashboard(page, True) for page in KEPT_FINDINGS_PAGES},
     "explorer_fetch": _setup_explorer_fetch,
     "explorer_view": _setup_explorer_view,
     "adhoc_grandcypher": _setup_grandcypher,

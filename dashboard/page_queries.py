@@ -8,6 +8,8 @@ which activities exist) rather than privacy questions, which is why they are not
 
 from __future__ import annotations
 
+from graph.queries import Query, get_query
+
 CONTROLLER = """
 MATCH (c:Controller)
 OPTIONAL MATCH (c)-[:LOCATED_IN]->(k:Country)
@@ -62,3 +64,123 @@ WHERE allVague = 1
 RETURN count(a) AS vague
 """
 """Activities whose every lawful-basis claim is flagged vague (``tables.vaguely_based``)."""
+
+
+# --------------------------------------------------------------------------- paged (issue 15)
+# At 100,000 activities a page must not read 10^5 rows back: what a page shows first is one
+# page of rows (SKIP/LIMIT in the store) with an exact count, and its filters and map come from
+# DISTINCT or grouped queries. Each is tested equal to the full-read answer it replaces
+# (tests/test_dashboard_paged.py), on Kynex and on a generated record.
+
+
+def _query(name: str, question: str, cypher: str, **params: str) -> Query:
+    return Query(f"dashboard:{name}", "dashboard", question, cypher, dict(params))
+
+
+ACTIVITY_ROWS = _query(
+    "activity-rows",
+    "The activities in the lawful-basis matrix's order (one page of them at a time).",
+    """
+MATCH (a:Activity)
+RETURN a.id AS activityId, a.name AS activity, a.role AS role
+ORDER BY activity, activityId
+""",
+)
+"""The rows of the activity × basis matrix (``ACTIVITIES`` without purposes), paged."""
+
+CLAIMS_OF = """
+MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
+WHERE a.id IN $ids
+RETURN b.id AS basis, a.id AS activityId, coalesce(r.vague, false) AS vague
+ORDER BY basis, activityId
+"""
+"""The lawful-basis claims of the activities on one page of the matrix (``activities-by-basis``
+restricted to them: the columns ``tables.basis_matrix`` reads)."""
+
+
+def _then(cypher: str, order: str, tie_breakers: str) -> str:
+    """``cypher`` with ties in its final ``ORDER BY order`` broken by ``tie_breakers``: pages
+    cut by SKIP/LIMIT need a total order, or a row could show on two pages and another on none."""
+    head, found, tail = cypher.rpartition(f"\nORDER BY {order}")
+    if not found or tail.strip():  # pragma: no cover - the catalog query changed shape
+        raise RuntimeError(f"expected the query to end with ORDER BY {order}")
+    return f"{head}\nORDER BY {order}, {tie_breakers}\n"
+
+
+_TRANSFERS = get_query("third-country-transfers").cypher
+_DESTINATION = "MATCH (k:Country {id: destination})\n"
+if _DESTINATION not in _TRANSFERS:  # pragma: no cover - the catalog query changed shape
+    raise RuntimeError("third-country-transfers no longer matches its destination country")
+_TRANSFERS_PAGED = _then(
+    _TRANSFERS,
+    "country, recipient, activity, mechanism",
+    "activityId, recipientId, statedAs, ref",
+)
+
+TRANSFERS = _query("transfers", get_query("third-country-transfers").question, _TRANSFERS_PAGED)
+TRANSFERS_TO = _query(
+    "transfers-to",
+    get_query("third-country-transfers").question,
+    _TRANSFERS_PAGED.replace(_DESTINATION, _DESTINATION + "WHERE k.id IN $countries\n"),
+    countries="destination country codes",
+)
+"""``third-country-transfers`` in its order with ties broken (a total order, for pages), and to
+the chosen countries only (the Transfers page's filter)."""
+
+TRANSFER_PLACES = _TRANSFERS.split("\nRETURN ", 1)[0] + (
+    "\nRETURN k.id AS country, k.name AS countryName, r.id AS recipientId, r.name AS recipient,"
+    "\n       m.id AS mechanism, min(a.name) AS firstActivity"
+    "\nORDER BY country, recipient, firstActivity, recipientId, mechanism\n"
+)
+"""One row per (destination, recipient, mechanism) of ``third-country-transfers``: the country
+filter, the world map (``world_map.destinations`` keeps one line per recipient and mechanism)
+and the recipients abroad in the table's order, without its 10^5 rows."""
+
+DISCLOSURE_COUNTRIES = """
+MATCH (:Activity)-[:DISCLOSES_TO]->(r:Recipient)
+RETURN DISTINCT r.country AS country
+ORDER BY country
+"""
+"""The recipients' countries that ``DISCLOSURES`` rows carry (the Recipients page's filter)."""
+
+_DISCLOSURES_HEAD, _DISCLOSURES_RETURN = _then(
+    DISCLOSURES.strip(), "kind, recipient, activity", "recipientId, activityId"
+).split("\nRETURN ", 1)
+DISCLOSURES_OF_KIND = _query(
+    "disclosures-of-kind",
+    "Who receives what, and why: the disclosures to one kind of recipient.",
+    f"{_DISCLOSURES_HEAD}\nWHERE r.kind = $kind\nRETURN {_DISCLOSURES_RETURN}\n",
+    kind="recipient kind",
+)
+DISCLOSURES_OF_KIND_IN = _query(
+    "disclosures-of-kind-in",
+    "Who receives what, and why: the disclosures to one kind of recipient in chosen countries.",
+    f"{_DISCLOSURES_HEAD}\nWHERE r.kind = $kind AND r.country IN $countries\n"
+    f"RETURN {_DISCLOSURES_RETURN}\n",
+    kind="recipient kind",
+    countries="recipient country codes",
+)
+"""``DISCLOSURES`` for one kind of recipient (and countries), paged: one table per kind."""
+
+BUSINESS_FUNCTIONS = """
+MATCH (a:Activity)
+WHERE a.businessFunction IS NOT NULL AND a.businessFunction <> ''
+RETURN DISTINCT a.businessFunction AS function
+ORDER BY function
+"""
+"""The business functions the Findings page filters on (without reading the graph back)."""
+
+ACTIVITIES_IN_FUNCTIONS = """
+MATCH (a:Activity)
+WHERE a.id IN $ids AND a.businessFunction IN $functions
+RETURN a.id AS id
+"""
+"""Of the activities a finding is about, those in the chosen business functions."""
+
+LINKED_TO_FUNCTIONS = """
+MATCH (a:Activity)-[]-(x:Element)
+WHERE x.id IN $ids AND a.businessFunction IN $functions
+RETURN DISTINCT x.id AS id
+"""
+"""Of the elements (of one label, put in place of ``Element`` from the schema's labels) that
+findings are about, those linked to an activity of the chosen business functions."""

@@ -183,10 +183,11 @@ def show(current: data.Loaded, answer: Impact) -> None:
         ),
         key="breach_destinations",
     )
-    graph = data.graph(current)
+    keys = blast_radius_keys(answer)
+    graph = data.graph_among(current, keys)  # only what is drawn, not the whole graph
     focus = node_key(answer.breached.label, answer.element_id.split(", ")[0])
     widgets.draw(
-        view_of(graph, blast_radius_keys(answer), focus=focus if focus in graph else None),
+        view_of(graph, keys, focus=focus if focus in graph else None),
         height=480,
         title="Blast radius",
     )

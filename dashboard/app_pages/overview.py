@@ -54,7 +54,8 @@ def _controller(current: data.Loaded) -> None:
 
 def _findings(current: data.Loaded) -> None:
     st.subheader("Top findings")
-    report = data.findings(current)
+    with st.spinner("Running the compliance rules (once per loaded record)…"):
+        report = data.findings(current)
     if isinstance(report, data.Unavailable):
         widgets.unavailable("Findings", report.reason)
         return
@@ -90,7 +91,9 @@ def main() -> None:
             + " (details on Transfers)."
         )
 
-    _findings(current)
+    # The findings go here on the page but are filled in last: on a large record the rules
+    # take seconds the first time, and the figures below need not wait for them.
+    findings_slot = st.container()
 
     left, right = st.columns(2)
     with left:
@@ -128,6 +131,9 @@ def main() -> None:
                 columns=["", "value"],
             )
         )
+
+    with findings_slot:
+        _findings(current)
 
 
 main()

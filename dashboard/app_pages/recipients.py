@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from dashboard import data, page_queries, tables, widgets
+from dashboard import data, page_queries, paged, tables, widgets
 from graph.queries import get_query
 
 
@@ -16,11 +18,11 @@ def main() -> None:
     )
     categories = data.catalog(current, "data-categories")
     category_names = tables.id_names(categories, "categoryId", "category")
-    disclosures = data.cypher_frame(current, page_queries.DISCLOSURES)
     recipients = data.catalog(current, "recipients")
 
     st.header("Who receives what, and why")
-    codes = sorted({str(c) for c in disclosures["country"].dropna()})
+    # One page of disclosures per kind, read from the store: 10^5 of them at group scale.
+    codes = paged.disclosure_countries(current)
     places = dict(zip(codes, tables.country_names(codes), strict=True))
     wanted = st.multiselect(
         "Recipient's country",
@@ -29,23 +31,21 @@ def main() -> None:
         placeholder="any",
         key="recipients_countries",
     )
-    if wanted:
-        disclosures = disclosures[disclosures["country"].isin(wanted)]
     kinds = tables.group_kinds(str(k) for k in recipients["kind"])
     for kind in kinds:
-        of_kind = disclosures[disclosures["kind"] == kind]
         named = recipients[recipients["kind"] == kind]["recipient"].drop_duplicates()
         st.subheader(f"{tables.RECIPIENT_KIND_TITLES.get(kind, kind)} — {len(named)}")
-        if of_kind.empty and wanted:
-            st.caption("None in the chosen countries.")
-            continue
-        if of_kind.empty:
-            st.caption(
-                "Recorded, but no activity discloses to them: "
+        widgets.store_table(
+            partial(paged.disclosures_page, current, kind, wanted),
+            key=f"recipients_kind_{kind}",
+            shape=lambda of_kind: tables.disclosures_table(of_kind, category_names),
+            empty=(
+                "None in the chosen countries."
+                if wanted
+                else "Recorded, but no activity discloses to them: "
                 + "; ".join(widgets.md(n) for n in named)
-            )
-            continue
-        widgets.table(tables.disclosures_table(of_kind, category_names))
+            ),
+        )
 
     with st.expander(get_query("recipients").question):
         widgets.table(recipients)

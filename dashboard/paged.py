@@ -1,0 +1,138 @@
+"""What the pages show first on a large record, read a page at a time (issue 15).
+
+At 100,000 activities the full answers behind the lawful-basis matrix, the transfers table and
+the disclosures per recipient kind are 10^5 rows each; reading them back into Python is what
+made those pages take 10–30 s. These helpers ask the store for one page of rows with an exact
+count (``data.catalog_page``), and for filters and the world map from DISTINCT or grouped
+queries (``page_queries``). Each is tested equal to the full-read answer it replaces on Kynex
+and on a generated record (tests/test_dashboard_paged.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dashboard import data, page_queries, tables
+from graph.build import node_key
+
+if TYPE_CHECKING:
+    from graph.findings import Finding
+
+
+# --------------------------------------------------------------------------- lawful basis
+
+
+def basis_matrix_page(
+    current: data.Loaded, bases: pd.DataFrame, limit: int, skip: int
+) -> tuple[pd.DataFrame, int]:
+    """Rows ``skip``…``skip + limit`` of ``tables.basis_matrix`` (activities in name order),
+    and how many activities there are: the page's activities, then only their claims."""
+    activities, total = data.catalog_page(current, page_queries.ACTIVITY_ROWS, limit, skip)
+    ids = [str(i) for i in activities["activityId"]]
+    claims = data.cypher_frame(current, page_queries.CLAIMS_OF, ids=ids)
+    return tables.basis_matrix(activities, claims, bases), total
+
+
+def used_basis_columns(bases: pd.DataFrame) -> list[str]:
+    """The matrix columns of the bases some activity relies on (basis-summary counts them):
+    the columns the full matrix has a mark in, in the same order."""
+    used = tables.lawful_bases(bases)
+    used = used[used["activities"].astype(int) > 0]
+    return [tables.basis_label(row.name, row.article) for row in used.itertuples()]
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+def transfer_places(current: data.Loaded) -> pd.DataFrame:
+    """One row per (destination, recipient, mechanism) of third-country-transfers."""
+    return data.cypher_frame(current, page_queries.TRANSFER_PLACES)
+
+
+def destination_names(places: pd.DataFrame) -> dict[str, str]:
+    """Destination country code -> name (the Transfers page's country filter)."""
+    return {str(c): str(n) for c, n in zip(places["country"], places["countryName"], strict=True)}
+
+
+def recipients_abroad(places: pd.DataFrame) -> list[str]:
+    """Recipient ids in the order they first appear in the transfers table."""
+    return list(dict.fromkeys(str(r) for r in places["recipientId"]))
+
+
+def transfers_page(
+    current: data.Loaded, countries: Sequence[str], limit: int, skip: int
+) -> tuple[pd.DataFrame, int]:
+    """A page of third-country-transfers, to the chosen countries only when some are chosen."""
+    if countries:
+        return data.catalog_page(
+            current, page_queries.TRANSFERS_TO, limit, skip, countries=list(countries)
+        )
+    return data.catalog_page(current, page_queries.TRANSFERS, limit, skip)
+
+
+# --------------------------------------------------------------------------- recipients
+
+
+def disclosure_countries(current: data.Loaded) -> list[str]:
+    """Countries of the recipients that receive something (the Recipients page's filter)."""
+    frame = data.cypher_frame(current, page_queries.DISCLOSURE_COUNTRIES)
+    return sorted({str(c) for c in frame["country"].dropna()})
+
+
+def disclosures_page(
+    current: data.Loaded, kind: str, countries: Sequence[str], limit: int, skip: int
+) -> tuple[pd.DataFrame, int]:
+    """A page of the disclosures to one kind of recipient (in the chosen countries)."""
+    if countries:
+        return data.catalog_page(
+            current,
+            page_queries.DISCLOSURES_OF_KIND_IN,
+            limit,
+            skip,
+            kind=kind,
+            countries=list(countries),
+        )
+    return data.catalog_page(current, page_queries.DISCLOSURES_OF_KIND, limit, skip, kind=kind)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def business_functions(current: data.Loaded) -> list[str]:
+    """The activities' business functions (the Findings page's filter)."""
+    frame = data.cypher_frame(current, page_queries.BUSINESS_FUNCTIONS)
+    return [str(f) for f in frame["function"]]
+
+
+def in_functions(
+    current: data.Loaded, findings: Iterable[Finding], functions: Sequence[str]
+) -> list[Finding]:
+    """The findings that concern one of ``functions``: as ``findings_view.business_functions_of``
+    decides on the graph (an activity's own function; for any other element, the functions of
+    the activities linked to it), asked of the store for the findings' elements only."""
+    findings = list(findings)
+    wanted = list(functions)
+    by_label: dict[str, set[str]] = {}
+    for finding in findings:
+        by_label.setdefault(finding.element_label, set()).add(finding.element_id)
+    matched: set[str] = set()
+    known = _labels()
+    for label, ids in sorted(by_label.items()):
+        if label not in known:  # not a node label of the schema: nothing to ask
+            continue
+        if label == "Activity":
+            cypher = page_queries.ACTIVITIES_IN_FUNCTIONS
+        else:
+            cypher = page_queries.LINKED_TO_FUNCTIONS.replace("Element", label)
+        frame = data.cypher_frame(current, cypher, ids=sorted(ids), functions=wanted)
+        matched |= {node_key(label, str(i)) for i in frame["id"]}
+    return [f for f in findings if node_key(f.element_label, f.element_id) in matched]
+
+
+def _labels() -> set[str]:
+    from graph.schema import NODE_SPECS
+
+    return set(NODE_SPECS)
