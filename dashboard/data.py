@@ -456,6 +456,13 @@ def catalog_page(
     return rows, total
 
 
+def page_rows(
+    current: Loaded, query: Query, limit: int = PAGE_SIZE, skip: int = 0, **params: Any
+) -> pd.DataFrame:
+    """Rows ``skip``…``skip + limit`` of ``query`` only (its count known otherwise)."""
+    return frame(run_cypher(current, page_cypher(query, limit, skip), query.bind(params)))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _overview_cached(kind: str, db: str, digest: str, max_nodes: int) -> View | None:
     del digest

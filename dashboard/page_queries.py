@@ -129,12 +129,13 @@ the chosen countries only (the Transfers page's filter)."""
 
 TRANSFER_PLACES = _TRANSFERS.split("\nRETURN ", 1)[0] + (
     "\nRETURN k.id AS country, k.name AS countryName, r.id AS recipientId, r.name AS recipient,"
-    "\n       m.id AS mechanism, min(a.name) AS firstActivity"
+    "\n       m.id AS mechanism, min(a.name) AS firstActivity, count(*) AS rows"
     "\nORDER BY country, recipient, firstActivity, recipientId, mechanism\n"
 )
-"""One row per (destination, recipient, mechanism) of ``third-country-transfers``: the country
-filter, the world map (``world_map.destinations`` keeps one line per recipient and mechanism)
-and the recipients abroad in the table's order, without its 10^5 rows."""
+"""One row per (destination, recipient, mechanism) of ``third-country-transfers``, with how
+many of its rows it stands for: the country filter, the world map (``world_map.destinations``
+keeps one line per recipient and mechanism), the recipients abroad in the table's order and the
+table's row count, without its 10^5 rows."""
 
 DISCLOSURE_COUNTRIES = """
 MATCH (:Activity)-[:DISCLOSES_TO]->(r:Recipient)

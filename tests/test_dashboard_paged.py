@@ -145,11 +145,11 @@ def test_transfer_filter_map_and_table_match_the_full_table(env: tuple[Path, int
     )
     old_map = world_map.destinations(tables.map_transfers(transfers, TODAY), TODAY)
     assert world_map.destinations(tables.map_transfers(places, TODAY), TODAY) == old_map
-    rows, total = all_pages(lambda n, s: paged.transfers_page(now, [], n, s), size)
+    rows, total = all_pages(lambda n, s: paged.transfers_page(now, places, [], n, s), size)
     assert total == len(transfers)
     same(rows, transfers)
     chosen = sorted(old_places)[:2]
-    rows, total = all_pages(lambda n, s: paged.transfers_page(now, chosen, n, s), size)
+    rows, total = all_pages(lambda n, s: paged.transfers_page(now, places, chosen, n, s), size)
     expected = transfers[transfers["country"].isin(chosen)]
     assert total == len(expected) > 0
     same(rows, expected)

@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import data, page_queries, paged, tables, widgets
 from graph.queries import get_query
 
+# Activities without a basis named in the warning; the rest are counted (and marked ⚠).
 LISTED_GAPS = 50
-"""Activities without a basis named in the warning; the rest are counted (and marked ⚠)."""
 
 
 def _question(name: str) -> None:

@@ -43,7 +43,7 @@ def main() -> None:
             key="transfers_countries",
         )
         widgets.store_table(
-            lambda limit, skip: paged.transfers_page(current, wanted, limit, skip),
+            lambda limit, skip: paged.transfers_page(current, places_abroad, wanted, limit, skip),
             key="transfers_table",
             shape=lambda shown: tables.transfers_table(shown, category_names, today),
         )
