@@ -48,8 +48,17 @@ def used_basis_columns(bases: pd.DataFrame) -> list[str]:
 
 
 def transfer_places(current: data.Loaded) -> pd.DataFrame:
-    """One row per (destination, recipient, mechanism) of third-country-transfers."""
+    """One row per (destination, recipient) of third-country-transfers, in the table's order,
+    with its mechanisms and how many flows and table rows it stands for."""
     return data.cypher_frame(current, page_queries.TRANSFER_PLACES)
+
+
+def transfer_totals(places: pd.DataFrame) -> tuple[int, list[str]]:
+    """``tables.count_transfers`` of the full table: distinct (activity, recipient, country)
+    flows and the destination countries."""
+    if places.empty:
+        return 0, []
+    return int(places["flows"].sum()), sorted({str(c) for c in places["country"]})
 
 
 def destination_names(places: pd.DataFrame) -> dict[str, str]:
@@ -62,20 +71,57 @@ def recipients_abroad(places: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(str(r) for r in places["recipientId"]))
 
 
+def map_rows(places: pd.DataFrame) -> pd.DataFrame:
+    """(country, countryName, recipient, mechanism) once per mechanism a destination and
+    recipient have (None for rows stating none): what ``tables.map_transfers`` reads."""
+    rows = [
+        (row.country, row.countryName, row.recipient, mechanism)
+        for row in places.itertuples()
+        for mechanism in [*(row.mechanisms or []), *([None] if row.unstated else [])]
+    ]
+    return pd.DataFrame(rows, columns=["country", "countryName", "recipient", "mechanism"])
+
+
 def transfers_page(
     current: data.Loaded, places: pd.DataFrame, countries: Sequence[str], limit: int, skip: int
 ) -> tuple[pd.DataFrame, int]:
-    """A page of third-country-transfers, to the chosen countries only when some are chosen.
-    The row count comes from ``places`` (:func:`transfer_places`, rows per group), so the join
-    of every flow abroad runs once for the page, not again for its count."""
+    """Rows ``skip``…``skip + limit`` of third-country-transfers (to ``countries`` when some
+    are chosen) and how many rows it has, without joining every flow abroad again: ``places``
+    says how many rows each (country, recipient name) block holds, in the table's order, so only
+    the blocks the page spans are read (``page_queries.TRANSFERS_OF``) and the page cut from
+    them."""
     if countries:
-        chosen = places[places["country"].isin(list(countries))]
-        rows = data.page_rows(
-            current, page_queries.TRANSFERS_TO, limit, skip, countries=list(countries)
-        )
-        return rows, int(chosen["rows"].sum())
-    rows = data.page_rows(current, page_queries.TRANSFERS, limit, skip)
-    return rows, int(places["rows"].sum()) if not places.empty else 0
+        places = places[places["country"].isin(list(countries))]
+    total = int(places["rows"].sum()) if not places.empty else 0
+    blocks: dict[tuple[str, str], list[str]] = {}
+    sizes: dict[tuple[str, str], int] = {}
+    for row in places.itertuples():  # the table's order: country, then recipient name
+        block = (str(row.country), str(row.recipient))
+        blocks.setdefault(block, []).append(str(row.recipientId))
+        sizes[block] = sizes.get(block, 0) + int(row.rows)
+    wanted: list[tuple[str, str]] = []
+    before = start = 0
+    for block, size in sizes.items():
+        if start + size > skip and start < skip + limit:
+            if not wanted:
+                before = start
+            wanted.append(block)
+        start += size
+    if not wanted:
+        return pd.DataFrame(), total
+    rows = data.cypher_frame(
+        current,
+        page_queries.TRANSFERS_OF.cypher,
+        recipients=sorted({r for block in wanted for r in blocks[block]}),
+        countries=sorted({country for country, _ in wanted}),
+    )
+    # Recipients of one block may also send to another chosen country: keep the blocks' rows.
+    keep = set(wanted)
+    inside = [
+        (str(c), str(r)) in keep for c, r in zip(rows["country"], rows["recipient"], strict=True)
+    ]
+    rows = rows[inside].reset_index(drop=True)
+    return rows.iloc[skip - before : skip - before + limit].reset_index(drop=True), total
 
 
 # --------------------------------------------------------------------------- recipients

@@ -144,7 +144,10 @@ def test_transfer_filter_map_and_table_match_the_full_table(env: tuple[Path, int
         dict.fromkeys(str(r) for r in transfers["recipientId"])
     )
     old_map = world_map.destinations(tables.map_transfers(transfers, TODAY), TODAY)
-    assert world_map.destinations(tables.map_transfers(places, TODAY), TODAY) == old_map
+    new_map = tables.map_transfers(paged.map_rows(places), TODAY)
+    assert world_map.destinations(new_map, TODAY) == old_map
+    assert paged.transfer_totals(places) == tables.count_transfers(transfers)
+    assert paged.transfer_totals(places) == data.transfer_totals(now)
     rows, total = all_pages(lambda n, s: paged.transfers_page(now, places, [], n, s), size)
     assert total == len(transfers)
     same(rows, transfers)

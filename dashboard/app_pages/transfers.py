@@ -24,8 +24,8 @@ def main() -> None:
     origin_name = str(controller["countryName"].iloc[0]) if not controller.empty else origin
 
     # Counted and grouped in the store: the transfers table is 10^5 rows at group scale.
-    n, countries = data.transfer_totals(current)
     places_abroad = paged.transfer_places(current)
+    n, countries = paged.transfer_totals(places_abroad)
     left, right = st.columns(2)
     left.metric("Third-country transfers", n)
     right.metric("Destination countries", len(countries))
@@ -53,7 +53,9 @@ def main() -> None:
         )
 
         st.subheader("Where the data goes")
-        found = world_map.destinations(tables.map_transfers(places_abroad, today), today)
+        found = world_map.destinations(
+            tables.map_transfers(paged.map_rows(places_abroad), today), today
+        )
         figure = world_map.transfer_world_map(origin, origin_name, found, today)
         st.plotly_chart(figure, config={"displaylogo": False}, key="transfer_map")
         st.caption(
