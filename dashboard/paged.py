@@ -74,11 +74,18 @@ def recipients_abroad(places: pd.DataFrame) -> list[str]:
 def map_rows(places: pd.DataFrame) -> pd.DataFrame:
     """(country, countryName, recipient, mechanism) once per mechanism a destination and
     recipient have (None for rows stating none): what ``tables.map_transfers`` reads."""
-    rows = [
-        (row.country, row.countryName, row.recipient, mechanism)
-        for row in places.itertuples()
-        for mechanism in [*(row.mechanisms or []), *([None] if row.unstated else [])]
-    ]
+    rows = []
+    for country, name, recipient, mechanisms, unstated in zip(
+        places["country"],
+        places["countryName"],
+        places["recipient"],
+        places["mechanisms"],
+        places["unstated"],
+        strict=True,
+    ):
+        stated: list[str | None] = [str(m) for m in mechanisms or []]
+        for mechanism in stated + ([None] if unstated else []):
+            rows.append((country, name, recipient, mechanism))
     return pd.DataFrame(rows, columns=["country", "countryName", "recipient", "mechanism"])
 
 
@@ -95,10 +102,12 @@ def transfers_page(
     total = int(places["rows"].sum()) if not places.empty else 0
     blocks: dict[tuple[str, str], list[str]] = {}
     sizes: dict[tuple[str, str], int] = {}
-    for row in places.itertuples():  # the table's order: country, then recipient name
-        block = (str(row.country), str(row.recipient))
-        blocks.setdefault(block, []).append(str(row.recipientId))
-        sizes[block] = sizes.get(block, 0) + int(row.rows)
+    for country, recipient, recipient_id, n in zip(  # the table's order: country, then name
+        places["country"], places["recipient"], places["recipientId"], places["rows"], strict=True
+    ):
+        block = (str(country), str(recipient))
+        blocks.setdefault(block, []).append(str(recipient_id))
+        sizes[block] = sizes.get(block, 0) + int(n)
     wanted: list[tuple[str, str]] = []
     before = start = 0
     for block, size in sizes.items():
