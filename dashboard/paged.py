@@ -136,26 +136,55 @@ def transfers_page(
 # --------------------------------------------------------------------------- recipients
 
 
-def disclosure_countries(current: data.Loaded) -> list[str]:
+def disclosure_blocks(current: data.Loaded) -> pd.DataFrame:
+    """How many disclosures each recipient has (kind, recipient, recipientId, country, rows),
+    in the disclosures table's order."""
+    return data.cypher_frame(current, page_queries.DISCLOSURE_BLOCKS)
+
+
+def disclosure_countries(blocks: pd.DataFrame) -> list[str]:
     """Countries of the recipients that receive something (the Recipients page's filter)."""
-    frame = data.cypher_frame(current, page_queries.DISCLOSURE_COUNTRIES)
-    return sorted({str(c) for c in frame["country"].dropna()})
+    return sorted({str(c) for c in blocks["country"].dropna()})
 
 
 def disclosures_page(
-    current: data.Loaded, kind: str, countries: Sequence[str], limit: int, skip: int
+    current: data.Loaded,
+    blocks: pd.DataFrame,
+    kind: str,
+    countries: Sequence[str],
+    limit: int,
+    skip: int,
 ) -> tuple[pd.DataFrame, int]:
-    """A page of the disclosures to one kind of recipient (in the chosen countries)."""
+    """Rows ``skip``…``skip + limit`` of the disclosures to one kind of recipient (in the chosen
+    countries) and how many there are: ``blocks`` gives each recipient's row count in the
+    table's order, so only the recipients the page spans are read (``DISCLOSURES_OF``)."""
+    chosen = blocks[blocks["kind"].astype(str) == kind]
     if countries:
-        return data.catalog_page(
-            current,
-            page_queries.DISCLOSURES_OF_KIND_IN,
-            limit,
-            skip,
-            kind=kind,
-            countries=list(countries),
-        )
-    return data.catalog_page(current, page_queries.DISCLOSURES_OF_KIND, limit, skip, kind=kind)
+        chosen = chosen[chosen["country"].isin(list(countries))]
+    total = int(chosen["rows"].sum()) if not chosen.empty else 0
+    names: dict[str, list[str]] = {}
+    sizes: dict[str, int] = {}
+    for name, recipient_id, n in zip(  # one block per name: the table sorts by name first
+        chosen["recipient"], chosen["recipientId"], chosen["rows"], strict=True
+    ):
+        names.setdefault(str(name), []).append(str(recipient_id))
+        sizes[str(name)] = sizes.get(str(name), 0) + int(n)
+    wanted: list[str] = []
+    before = start = 0
+    for name, size in sizes.items():
+        if start + size > skip and start < skip + limit:
+            if not wanted:
+                before = start
+            wanted.append(name)
+        start += size
+    if not wanted:
+        return pd.DataFrame(), total
+    rows = data.cypher_frame(
+        current,
+        page_queries.DISCLOSURES_OF.cypher,
+        recipients=sorted({r for name in wanted for r in names[name]}),
+    )
+    return rows.iloc[skip - before : skip - before + limit].reset_index(drop=True), total
 
 
 # --------------------------------------------------------------------------- findings

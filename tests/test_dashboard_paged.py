@@ -168,16 +168,38 @@ def test_disclosures_per_kind_match_the_full_read(env: tuple[Path, int]) -> None
         ["kind", "recipient", "activity", "recipientId", "activityId"],
     )
     codes = sorted({str(c) for c in disclosures["country"].dropna()})
-    assert paged.disclosure_countries(now) == codes
+    blocks = paged.disclosure_blocks(now)
+    assert paged.disclosure_countries(blocks) == codes
     kinds = tables.group_kinds(str(k) for k in data.catalog(now, "recipients")["kind"])
     for countries in ([], codes[:1]):
         shown = disclosures[disclosures["country"].isin(countries)] if countries else disclosures
         for kind in kinds:
             expected = shown[shown["kind"] == kind]
-            rows, total = all_pages(partial(paged.disclosures_page, now, kind, countries), size)
+            rows, total = all_pages(
+                partial(paged.disclosures_page, now, blocks, kind, countries), size
+            )
             assert total == len(expected), (kind, countries)
             if total:
                 same(rows, expected)
+
+
+def test_what_goes_to_a_recipient_matches_the_catalog(env: tuple[Path, int]) -> None:
+    from dashboard import data
+
+    _, size = env
+    now = current()
+    recipients = data.catalog(now, "recipients")
+    for recipient in [*list(recipients["recipientId"])[:5], str(recipients["recipient"][0])]:
+        expected = in_order(
+            data.catalog(now, "what-goes-to", recipient=recipient),
+            ["activity", "category", "activityId", "categoryId"],
+        )
+        rows, total = all_pages(
+            partial(data.catalog_page, now, page_queries.WHAT_GOES_TO, recipient=recipient), size
+        )
+        assert total == len(expected)
+        if total:
+            same(rows, expected)
 
 
 def test_business_function_filter_matches_the_graph(env: tuple[Path, int]) -> None:

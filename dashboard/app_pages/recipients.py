@@ -9,6 +9,9 @@ import streamlit as st
 from dashboard import data, page_queries, paged, tables, widgets
 from graph.queries import get_query
 
+# Above this many activities no data category is pre-selected (its answer is built once chosen).
+ON_DEMAND_ABOVE = 300
+
 
 def main() -> None:
     current = widgets.page_header(
@@ -22,7 +25,8 @@ def main() -> None:
 
     st.header("Who receives what, and why")
     # One page of disclosures per kind, read from the store: 10^5 of them at group scale.
-    codes = paged.disclosure_countries(current)
+    blocks = paged.disclosure_blocks(current)
+    codes = paged.disclosure_countries(blocks)
     places = dict(zip(codes, tables.country_names(codes), strict=True))
     wanted = st.multiselect(
         "Recipient's country",
@@ -36,7 +40,7 @@ def main() -> None:
         named = recipients[recipients["kind"] == kind]["recipient"].drop_duplicates()
         st.subheader(f"{tables.RECIPIENT_KIND_TITLES.get(kind, kind)} — {len(named)}")
         widgets.store_table(
-            partial(paged.disclosures_page, current, kind, wanted),
+            partial(paged.disclosures_page, current, blocks, kind, wanted),
             key=f"recipients_kind_{kind}",
             shape=lambda of_kind: tables.disclosures_table(of_kind, category_names),
             empty=(
@@ -54,12 +58,19 @@ def main() -> None:
     widgets.table(data.cypher_frame(current, page_queries.SOURCES_BY_CATEGORY))
 
     st.subheader("One data category: its sources and its recipients")
+    # Who receives a category is read from every disclosure: on a large record that is done
+    # for the category the person picks, not for the first one on opening.
+    large = data.label_counts(current).get("Activity", 0) > ON_DEMAND_ABOVE
     chosen = st.selectbox(
         "Data category",
         list(category_names),
+        index=None if large else 0,
+        placeholder="Choose a data category",
         format_func=lambda c: category_names.get(c, c),
         key="recipients_category",
     )
+    if chosen is None and category_names:
+        st.caption("Choose a data category to see where it comes from and who receives it.")
     if chosen:
         left, right = st.columns(2)
         with left:

@@ -79,7 +79,12 @@ def main() -> None:
             f"{widgets.md(detail['recipient'])}: {widgets.md(detail['kind'])}, located in "
             f"{widgets.md(tables.text(detail['country'], 'an unstated country'))}"
         )
-        widgets.catalog_table(current, "what-goes-to", key="transfers_what_goes", recipient=chosen)
+        widgets.store_table(  # the catalog's what-goes-to, found from the recipient first
+            lambda limit, skip: data.catalog_page(
+                current, page_queries.WHAT_GOES_TO, limit, skip, recipient=chosen
+            ),
+            key="transfers_what_goes",
+        )
 
 
 main()
