@@ -1025,7 +1025,13 @@ def _keep_findings(paths: Paths, keep: bool) -> None:
     with EmbeddedStore(paths.store) as store:
         [[digest]] = store.query("MATCH (r:Record) RETURN r.contentHash").rows
         key = findings_cache.entry_key(str(digest), day, findings_cache.rules_version())
-        findings_cache.write(folder, key, run_findings(store, as_of=day))
+        report = run_findings(store, as_of=day)
+        findings_cache.write(folder, key, report)
+        try:  # as a previous process showing the Overview leaves it
+            from dashboard.findings_view import summary
+        except ImportError:
+            return
+        findings_cache.write_summary(folder, key, summary(report, 5))
 
 
 def _setup_dashboard(

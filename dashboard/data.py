@@ -262,6 +262,11 @@ def _findings_cached(kind: str, db: str, digest: str, as_of: str) -> FindingsRep
     return report
 
 
+def findings_report(kind: str, db: str, digest: str, as_of: str) -> FindingsReport:
+    """The findings of a store generation on ``as_of`` (cached; may raise StoreError)."""
+    return _findings_cached(kind, db, digest, as_of)
+
+
 def findings_available() -> Unavailable | None:
     """Why the findings cannot be shown (the rules are not installed), without running them."""
     try:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from graph.atomic import atomic_write_text
 
 if TYPE_CHECKING:
+    from dashboard.findings_view import Summary
     from graph.findings import FindingsReport
 
 KEEP = 8
@@ -77,10 +78,42 @@ def write(folder: Path, key: str, report: FindingsReport) -> None:
     try:
         payload = json.dumps({"key": key, "report": report.to_dict()}, ensure_ascii=False)
         atomic_write_text(folder / f"{key}.json", payload)
-        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(
+            (p for p in folder.glob("*.json") if not p.name.endswith(".summary.json")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
+            old.with_name(old.name.replace(".json", ".summary.json")).unlink(missing_ok=True)
     except OSError:
+        return
+
+
+def read_summary(folder: Path, key: str) -> Summary | None:
+    """The Overview's summary kept under ``key`` (``<key>.summary.json``), or None."""
+    from dashboard.findings_view import Summary
+
+    try:
+        data = json.loads((folder / f"{key}.summary.json").read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        kept = data["summary"]
+        counts = {str(k): int(v) for k, v in kept["counts"].items()}
+        top = [
+            {str(k): v for k, v in row.items() if isinstance(v, str | int)} for row in kept["top"]
+        ]
+        return Summary(dt.date.fromisoformat(kept["as_of"]), int(kept["total"]), counts, top)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_summary(folder: Path, key: str, summary: Summary) -> None:
+    """Keep the Overview's summary beside the report (atomically; never fails the page)."""
+    try:
+        payload = json.dumps({"key": key, "summary": summary.to_dict()}, ensure_ascii=False)
+        atomic_write_text(folder / f"{key}.summary.json", payload)
+    except (OSError, TypeError, ValueError):
         return
 
 

@@ -266,6 +266,26 @@ def test_findings_kept_beside_the_store_are_the_report(
     assert findings_cache.read(folder, "elsewhere") is None  # names another key inside
 
 
+def test_the_overview_summary_is_kept_and_equals_the_report(
+    kynex_store: EmbeddedStore, tmp_path: Path
+) -> None:
+    from dashboard import findings_view
+
+    report = run_findings(kynex_store, as_of=TODAY)
+    made = findings_view.summary(report, 5)
+    assert made.total == len(report.findings)
+    assert made.counts == {str(s): n for s, n in report.counts().items()}
+    top = findings_view.top_by_rule(report.findings, 5)
+    assert made.top == top.to_dict("records")
+    folder = tmp_path / "kept"
+    assert findings_cache.read_summary(folder, "k") is None
+    findings_cache.write_summary(folder, "k", made)
+    assert findings_cache.read_summary(folder, "k") == made
+    assert findings_cache.read_summary(folder, "other") is None
+    (folder / "k.summary.json").write_text("{not json", encoding="utf-8")
+    assert findings_cache.read_summary(folder, "k") is None
+
+
 def test_a_new_process_reads_the_kept_findings_instead_of_running_the_rules(
     large: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -294,6 +314,18 @@ def test_a_new_process_reads_the_kept_findings_instead_of_running_the_rules(
     monkeypatch.setattr(graph.findings, "run_findings", must_not_run)
     assert data.findings(current(), TODAY) == first
     data.clear_caches()
+    from dashboard import findings_view, overview_data
+
+    today = data.findings(current())  # the Overview's summary is today's (kept as well)
+    assert not isinstance(today, data.Unavailable)
+    data.clear_caches()
+    summary = overview_data.findings_summary(current(), 5)  # from the kept report
+    data.clear_caches()
+    for entry in findings_cache.folder_of(copy).glob("*.json"):  # only summaries left
+        if not entry.name.endswith(".summary.json"):
+            entry.unlink()
+    summary_again = overview_data.findings_summary(current(), 5)  # from the summary file
+    assert summary == summary_again == findings_view.summary(today, 5)
 
 
 def test_the_large_pages_show_a_page_and_say_how_many(
