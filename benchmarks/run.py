@@ -1091,14 +1091,11 @@ def _setup_dashboard(
 def _choose(app: Any, page: str) -> None:
     """What a person does on ``page`` after its first render (CHOSEN_PAGES)."""
     if page == "breach":
-        box = app.selectbox(key="breach_element_system")
-        box.set_value(box.options[0])
+        app.selectbox(key="breach_element_system").select_index(0)
     elif page == "where":
-        box = app.selectbox(key="where_subject")
-        box.set_value(box.options[0])
+        app.selectbox(key="where_subject").select_index(0)
     elif page == "recipients":
-        box = app.selectbox(key="recipients_category")
-        box.set_value(box.options[0])
+        app.selectbox(key="recipients_category").select_index(0)
     elif page == "notice":
         app.button(key="notice_generate").click()
 
