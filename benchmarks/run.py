@@ -1023,6 +1023,27 @@ DASHBOARD_PAGES = {"overview": "app_pages/overview.py", "explorer": "app_pages/e
 DASHBOARD_PAGES.update({page: f"app_pages/{page}.py" for page in MORE_PAGES})
 
 
+_KEEP_FINDINGS = """
+import datetime, sys
+sys.path.insert(0, sys.argv[1])
+from dashboard import findings_cache
+from dashboard.findings_view import summary
+from graph.findings import run_findings
+from graph.stores import EmbeddedStore
+
+store_path, day = sys.argv[2], datetime.date.today()
+with EmbeddedStore(store_path) as store:
+    [[digest]] = store.query("MATCH (r:Record) RETURN r.contentHash").rows
+    key = findings_cache.entry_key(str(digest), day, findings_cache.rules_version())
+    report = run_findings(store, as_of=day)
+folder = findings_cache.folder_of(store_path)
+findings_cache.write(folder, key, report)
+findings_cache.write_summary(folder, key, summary(report, 5))
+"""
+"""Keeps the findings of today as a previous dashboard process (showing the Overview) leaves
+them — in a process of its own, so the timed one has not imported or warmed anything more."""
+
+
 def _keep_findings(paths: Paths, keep: bool) -> None:
     """Delete the findings kept beside the store (a cold first render), or compute and keep
     them for today (as a previous dashboard process would have), outside the timing."""
@@ -1032,24 +1053,14 @@ def _keep_findings(paths: Paths, keep: bool) -> None:
         from dashboard import findings_cache
     except ImportError:  # the dashboard before findings were kept on disk
         return
-    folder = findings_cache.folder_of(paths.store)
-    shutil.rmtree(folder, ignore_errors=True)
-    if not keep:
-        return
-    from graph.findings import run_findings
-    from graph.stores import EmbeddedStore
-
-    day = dt.date.today()
-    with EmbeddedStore(paths.store) as store:
-        [[digest]] = store.query("MATCH (r:Record) RETURN r.contentHash").rows
-        key = findings_cache.entry_key(str(digest), day, findings_cache.rules_version())
-        report = run_findings(store, as_of=day)
-        findings_cache.write(folder, key, report)
-        try:  # as a previous process showing the Overview leaves it
-            from dashboard.findings_view import summary
-        except ImportError:
-            return
-        findings_cache.write_summary(folder, key, summary(report, 5))
+    shutil.rmtree(findings_cache.folder_of(paths.store), ignore_errors=True)
+    if keep:
+        subprocess.run(
+            [sys.executable, "-c", _KEEP_FINDINGS, str(ROOT), str(paths.store)],
+            check=True,
+            capture_output=True,
+            timeout=STAGE_TIMEOUT_S,
+        )
 
 
 def _setup_dashboard(
