@@ -13,7 +13,7 @@ valid upload it reads its own temporary store instead (see :mod:`dashboard.uploa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,14 @@ from dashboard.settings import settings_from_env
 from graph import stores
 from graph.build import Graph
 from graph.model import Record
-from graph.queries import PAGE_SIZE, TRANSFER_TOTALS, count_cypher, get_query, page_cypher
+from graph.queries import (
+    PAGE_SIZE,
+    TRANSFER_TOTALS,
+    Query,
+    count_cypher,
+    get_query,
+    page_cypher,
+)
 from graph.stores import (
     DEFAULT_TIMEOUT_MS,
     GraphStore,
@@ -38,6 +45,7 @@ from graph.stores import (
 )
 from graph.stores.sandbox import Limits
 from graph.visual import DEFAULT_MAX_NODES, View, graph_from_store
+from graph.visual import graph_among as visual_graph_among
 from graph.visual.aggregates import default_overview
 from loaders import RecordInvalid, content_hash, record_files
 from loaders.cached_record import parse_record_cached
@@ -230,20 +238,49 @@ def graph(current: Loaded) -> Graph:
     return _graph_cached(current.source.kind, current.source.db, current.content_hash)
 
 
+def graph_among(current: Loaded, keys: Iterable[str]) -> Graph:
+    """The nodes ``keys`` and the relationships among them (what a drawing of them needs),
+    read from the store through the per-record query cache — not the whole graph."""
+    return visual_graph_among(CachedQueries(current), keys)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _findings_cached(kind: str, db: str, digest: str, as_of: str) -> FindingsReport:
+    """Once per process and store generation; for an embedded store also once across
+    processes, from the JSON entry kept beside it (dashboard/findings_cache.py)."""
+    from dashboard import findings_cache
     from graph.findings import run_findings
 
-    del digest
-    return run_findings(_open_store(kind, db), as_of=dt.date.fromisoformat(as_of))
+    day = dt.date.fromisoformat(as_of)
+    folder = findings_cache.folder_of(db) if kind == "embedded" and db and digest else None
+    key = findings_cache.entry_key(digest, day, findings_cache.rules_version())
+    if folder is not None and (kept := findings_cache.read(folder, key)) is not None:
+        return kept
+    report = run_findings(_open_store(kind, db), as_of=day)
+    if folder is not None and not report.errors:  # a rule that failed may succeed next time
+        findings_cache.write(folder, key, report)
+    return report
 
 
-def findings(current: Loaded, as_of: dt.date | None = None) -> FindingsReport | Unavailable:
-    """The compliance findings on this record, or why they cannot be shown."""
+def findings_report(kind: str, db: str, digest: str, as_of: str) -> FindingsReport:
+    """The findings of a store generation on ``as_of`` (cached; may raise StoreError)."""
+    return _findings_cached(kind, db, digest, as_of)
+
+
+def findings_available() -> Unavailable | None:
+    """Why the findings cannot be shown (the rules are not installed), without running them."""
     try:
         import graph.findings  # noqa: F401 - only checking that the rules exist
     except ImportError as exc:
         return Unavailable(f"the findings rules (graph/findings.py) are not installed: {exc}")
+    return None
+
+
+def findings(current: Loaded, as_of: dt.date | None = None) -> FindingsReport | Unavailable:
+    """The compliance findings on this record, or why they cannot be shown."""
+    missing = findings_available()
+    if missing is not None:
+        return missing
     day = (as_of or dt.date.today()).isoformat()
     try:
         return _findings_cached(current.source.kind, current.source.db, current.content_hash, day)
@@ -413,14 +450,22 @@ def label_counts(current: Loaded) -> dict[str, int]:
 
 
 def catalog_page(
-    current: Loaded, name: str, limit: int = PAGE_SIZE, skip: int = 0, **params: Any
+    current: Loaded, name: str | Query, limit: int = PAGE_SIZE, skip: int = 0, **params: Any
 ) -> tuple[pd.DataFrame, int]:
-    """Rows ``skip``…``skip + limit`` of a catalog query, and how many rows it has in all."""
-    query = get_query(name)
+    """Rows ``skip``…``skip + limit`` of a catalog query (or of a dashboard query built the same
+    way, ``page_queries``), and how many rows it has in all."""
+    query = get_query(name) if isinstance(name, str) else name
     bound = query.bind(params)
     rows = frame(run_cypher(current, page_cypher(query, limit, skip), bound))
     total = int(run_cypher(current, count_cypher(query), bound).rows[0][0])
     return rows, total
+
+
+def page_rows(
+    current: Loaded, query: Query, limit: int = PAGE_SIZE, skip: int = 0, **params: Any
+) -> pd.DataFrame:
+    """Rows ``skip``…``skip + limit`` of ``query`` only (its count known otherwise)."""
+    return frame(run_cypher(current, page_cypher(query, limit, skip), query.bind(params)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

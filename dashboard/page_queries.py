@@ -8,6 +8,8 @@ which activities exist) rather than privacy questions, which is why they are not
 
 from __future__ import annotations
 
+from graph.queries import Query, get_query
+
 CONTROLLER = """
 MATCH (c:Controller)
 OPTIONAL MATCH (c)-[:LOCATED_IN]->(k:Country)
@@ -62,3 +64,177 @@ WHERE allVague = 1
 RETURN count(a) AS vague
 """
 """Activities whose every lawful-basis claim is flagged vague (``tables.vaguely_based``)."""
+
+
+# --------------------------------------------------------------------------- paged (issue 15)
+# At 100,000 activities a page must not read 10^5 rows back: what a page shows first is one
+# page of rows (SKIP/LIMIT in the store) with an exact count, and its filters and map come from
+# DISTINCT or grouped queries. Each is tested equal to the full-read answer it replaces
+# (tests/test_dashboard_paged.py), on Kynex and on a generated record.
+
+
+def _query(name: str, question: str, cypher: str, **params: str) -> Query:
+    return Query(f"dashboard:{name}", "dashboard", question, cypher, dict(params))
+
+
+ACTIVITY_ROWS = _query(
+    "activity-rows",
+    "The activities in the lawful-basis matrix's order (one page of them at a time).",
+    """
+MATCH (a:Activity)
+RETURN a.id AS activityId, a.name AS activity, a.role AS role
+ORDER BY activity, activityId
+""",
+)
+"""The rows of the activity × basis matrix (``ACTIVITIES`` without purposes), paged."""
+
+CLAIMS_OF = """
+MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
+WHERE a.id IN $ids
+RETURN b.id AS basis, a.id AS activityId, coalesce(r.vague, false) AS vague
+ORDER BY basis, activityId
+"""
+"""The lawful-basis claims of the activities on one page of the matrix (``activities-by-basis``
+restricted to them: the columns ``tables.basis_matrix`` reads)."""
+
+
+def _then(cypher: str, order: str, tie_breakers: str) -> str:
+    """``cypher`` with ties in its final ``ORDER BY order`` broken by ``tie_breakers``: pages
+    cut by SKIP/LIMIT need a total order, or a row could show on two pages and another on none."""
+    head, found, tail = cypher.rpartition(f"\nORDER BY {order}")
+    if not found or tail.strip():  # pragma: no cover - the catalog query changed shape
+        raise RuntimeError(f"expected the query to end with ORDER BY {order}")
+    return f"{head}\nORDER BY {order}, {tie_breakers}\n"
+
+
+_TRANSFERS = get_query("third-country-transfers").cypher
+_DESTINATION = "MATCH (k:Country {id: destination})\n"
+if _DESTINATION not in _TRANSFERS:  # pragma: no cover - the catalog query changed shape
+    raise RuntimeError("third-country-transfers no longer matches its destination country")
+_TRANSFERS_PAGED = _then(
+    _TRANSFERS,
+    "country, recipient, activity, mechanism",
+    "activityId, recipientId, statedAs, ref",
+)
+
+TRANSFERS = _query("transfers", get_query("third-country-transfers").question, _TRANSFERS_PAGED)
+TRANSFERS_TO = _query(
+    "transfers-to",
+    get_query("third-country-transfers").question,
+    _TRANSFERS_PAGED.replace(_DESTINATION, _DESTINATION + "WHERE k.id IN $countries\n"),
+    countries="destination country codes",
+)
+"""``third-country-transfers`` in its order with ties broken (a total order, for pages), and to
+the chosen countries only (the Transfers page's filter)."""
+
+TRANSFER_PLACES = _TRANSFERS.split("\nRETURN ", 1)[0] + (
+    "\nRETURN k.id AS country, k.name AS countryName, r.id AS recipientId, r.name AS recipient,"
+    "\n       collect(DISTINCT m.id) AS mechanisms,"
+    "\n       sum(CASE WHEN m IS NULL THEN 1 ELSE 0 END) AS unstated,"
+    "\n       min(a.name) AS firstActivity, count(DISTINCT a.id) AS flows, count(*) AS rows"
+    "\nORDER BY country, recipient, firstActivity, recipientId\n"
+)
+"""One row per (destination, recipient) of ``third-country-transfers``: its mechanisms (and
+how many rows state none), how many activities send to it and how many table rows it stands
+for. From it: the headline figures, the country filter, the world map (one line per recipient
+and mechanism), the recipients abroad in the table's order, and where each page of the table
+starts — one join of every flow abroad instead of the 10^5-row table."""
+
+_FROM_RECIPIENTS = (
+    "MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[d:DISCLOSES_TO]->(r:Recipient)\n"
+)
+if not _TRANSFERS_PAGED.lstrip().startswith(_FROM_RECIPIENTS):  # pragma: no cover
+    raise RuntimeError("third-country-transfers no longer starts from the controller")
+TRANSFERS_OF = _query(
+    "transfers-of",
+    get_query("third-country-transfers").question,
+    _TRANSFERS_PAGED.lstrip()
+    .replace(
+        _FROM_RECIPIENTS,
+        "MATCH (r:Recipient)\nWHERE r.id IN $recipients\n"
+        "MATCH (c:Controller)-[:PERFORMS]->(a:Activity)-[d:DISCLOSES_TO]->(r)\n",
+    )
+    .replace(_DESTINATION, _DESTINATION + "WHERE k.id IN $countries\n"),
+    recipients="recipient ids",
+    countries="destination country codes",
+)
+"""The rows of ``third-country-transfers`` (in its total order) for some recipients and
+destinations only: a page of the table is cut from the few (country, recipient) blocks it spans,
+which the store answers in milliseconds, instead of joining and sorting every flow abroad."""
+
+DISCLOSURE_COUNTRIES = """
+MATCH (:Activity)-[:DISCLOSES_TO]->(r:Recipient)
+RETURN DISTINCT r.country AS country
+ORDER BY country
+"""
+"""The recipients' countries that ``DISCLOSURES`` rows carry (the Recipients page's filter)."""
+
+_DISCLOSURES_HEAD, _DISCLOSURES_RETURN = _then(
+    DISCLOSURES.strip(), "kind, recipient, activity", "recipientId, activityId"
+).split("\nRETURN ", 1)
+DISCLOSURE_BLOCKS = """
+MATCH (:Activity)-[:DISCLOSES_TO]->(r:Recipient)
+RETURN r.kind AS kind, r.name AS recipient, r.id AS recipientId, r.country AS country,
+       count(*) AS rows
+ORDER BY kind, recipient, recipientId
+"""
+"""How many ``DISCLOSURES`` rows each recipient has, in that table's order: the Recipients
+page's country filter, each kind's row count and where each page of it starts."""
+
+DISCLOSURES_OF = _query(
+    "disclosures-of",
+    "Who receives what, and why: the disclosures to some recipients.",
+    "MATCH (r:Recipient)\nWHERE r.id IN $recipients\n"
+    "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r)\n"
+    f"RETURN {_DISCLOSURES_RETURN}\n",
+    recipients="recipient ids",
+)
+"""``DISCLOSURES`` (in its order, ties broken) for the few recipients one page spans."""
+
+_WHAT_GOES_TO = get_query("what-goes-to").cypher
+_TO_RECIPIENT = (
+    "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient)\n"
+    "WHERE r.id = $recipient OR toLower(r.name) = toLower($recipient)\n"
+)
+if _TO_RECIPIENT not in _WHAT_GOES_TO:  # pragma: no cover - the catalog query changed shape
+    raise RuntimeError("what-goes-to no longer starts from the disclosures to a recipient")
+WHAT_GOES_TO = _query(
+    "what-goes-to",
+    get_query("what-goes-to").question,
+    _then(
+        _WHAT_GOES_TO.replace(
+            _TO_RECIPIENT,
+            "MATCH (r:Recipient)\n"
+            "WHERE r.id = $recipient OR toLower(r.name) = toLower($recipient)\n"
+            "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r)\n",
+        ),
+        "activity, category",
+        "activityId, categoryId",
+    ),
+    recipient="recipient id or name",
+)
+"""``what-goes-to`` starting from the recipient (the store finds it first, then only its
+disclosures: milliseconds at 100k instead of a scan of every disclosure), ties broken."""
+
+BUSINESS_FUNCTIONS = """
+MATCH (a:Activity)
+WHERE a.businessFunction IS NOT NULL AND a.businessFunction <> ''
+RETURN DISTINCT a.businessFunction AS function
+ORDER BY function
+"""
+"""The business functions the Findings page filters on (without reading the graph back)."""
+
+ACTIVITIES_IN_FUNCTIONS = """
+MATCH (a:Activity)
+WHERE a.id IN $ids AND a.businessFunction IN $functions
+RETURN a.id AS id
+"""
+"""Of the activities a finding is about, those in the chosen business functions."""
+
+LINKED_TO_FUNCTIONS = """
+MATCH (a:Activity)-[]-(x:Element)
+WHERE x.id IN $ids AND a.businessFunction IN $functions
+RETURN DISTINCT x.id AS id
+"""
+"""Of the elements (of one label, put in place of ``Element`` from the schema's labels) that
+findings are about, those linked to an activity of the chosen business functions."""

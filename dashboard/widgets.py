@@ -150,20 +150,43 @@ def catalog_table(
     *,
     key: str,
     shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    empty: str | None = None,
     **params: Any,
 ) -> int:
     """A catalog query's answer paged *in the store*: only the shown page of rows is read back,
     with the exact number of rows counted by the store (``data.catalog_page``), and the same
     page picker as :func:`table`. ``shape`` turns the page's rows into what is shown. Returns
     the number of rows in all (what a page says about the whole answer)."""
+    return store_table(
+        lambda limit, skip: data.catalog_page(current, name, limit, skip, **params),
+        key=key,
+        shape=shape,
+        empty=empty,
+    )
+
+
+def store_table(
+    fetch: Callable[[int, int], tuple[pd.DataFrame, int]],
+    *,
+    key: str,
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    empty: str | None = None,
+) -> int:
+    """A table paged in the store: ``fetch(limit, skip)`` gives one page of rows and how many
+    rows there are in all. Below PAGE_ROWS rows it looks exactly like :func:`table`; above, it
+    has the same page picker and says which rows are shown of how many. ``empty``: the caption
+    shown when there are no rows at all (else "(none)"). Returns the number of rows in all."""
     page_key = f"{key}-page"
     wanted = st.session_state.get(page_key, 1)
     page = int(wanted) if isinstance(wanted, int | float) and wanted >= 1 else 1
-    rows, total = data.catalog_page(current, name, PAGE_ROWS, (page - 1) * PAGE_ROWS, **params)
+    rows, total = fetch(PAGE_ROWS, (page - 1) * PAGE_ROWS)
     pages = max(1, -(-total // PAGE_ROWS))
     if page > pages:  # the record shrank under a remembered page: show its last page
         page = st.session_state[page_key] = pages
-        rows, total = data.catalog_page(current, name, PAGE_ROWS, (page - 1) * PAGE_ROWS, **params)
+        rows, total = fetch(PAGE_ROWS, (page - 1) * PAGE_ROWS)
+    if total == 0 and empty is not None:
+        st.caption(empty)
+        return 0
     if total > PAGE_ROWS:
         left, right = st.columns([1, 4], vertical_alignment="bottom")
         left.number_input(f"Page (of {pages})", 1, pages, page, key=page_key)
@@ -202,6 +225,23 @@ def paged_static_table(frame: pd.DataFrame, *, key: str) -> None:
         return
     shown = _page(frame, key) if len(frame) > PAGE_ROWS else frame
     st.table(shown.reset_index(drop=True))
+
+
+def paged_static_rows(total: int, rows: Callable[[int, int], pd.DataFrame], *, key: str) -> None:
+    """:func:`paged_static_table` for ``total`` rows of which only the shown page is built
+    (``rows(start, stop)``): the same picker, caption and printed table."""
+    if total == 0:
+        st.caption("(none)")
+        return
+    if total <= PAGE_ROWS:
+        st.table(rows(0, total).reset_index(drop=True))
+        return
+    pages = -(-total // PAGE_ROWS)
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    page = int(left.number_input(f"Page (of {pages})", 1, pages, 1, key=f"{key}-page"))
+    start = (page - 1) * PAGE_ROWS
+    right.caption(f"Rows {start + 1:,}–{min(start + PAGE_ROWS, total):,} of {total:,}")
+    st.table(rows(start, start + PAGE_ROWS).reset_index(drop=True))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -18,6 +18,8 @@ from graph.build import node_key
 from graph.questions import Breached, Impact, NotFound, breach_impact
 from graph.visual import view_of
 
+# Above this many activities nothing is pre-selected: the impact is built once chosen.
+ON_DEMAND_ABOVE = 300
 SYSTEMS = "MATCH (y:System) RETURN y.id AS id, y.name AS name ORDER BY id"
 RECIPIENTS = "MATCH (r:Recipient) RETURN r.id AS id, r.name AS name ORDER BY id"
 CATEGORIES = "MATCH (d:DataCategory) RETURN d.id AS id, d.name AS name ORDER BY id"
@@ -66,10 +68,15 @@ def main() -> None:
     kind, listing = CHOICES[choice]
     options = data.cypher_frame(current, listing)
     names = dict(zip(options["id"], options["name"], strict=True))
+    # On a large record one system or processor reaches thousands of activities: the impact
+    # is worked out for the element the person picks, not for the first one on opening.
+    large = data.label_counts(current).get("Activity", 0) > ON_DEMAND_ABOVE
     with middle:
         element = st.selectbox(
             "Which one",
             list(names),
+            index=None if large else 0,
+            placeholder="Choose the breached element",
             format_func=lambda i: f"{names.get(i) or i} ({i})",
             key=f"breach_element_{kind.value}",
         )
@@ -88,7 +95,11 @@ def main() -> None:
             time = st.time_input("at", key="breach_aware_time", value=dt.time(9, 0))
             aware_at = dt.datetime.combine(day, time)
     if element is None:
-        st.info("The record has nothing of this kind.")
+        st.info(
+            "Choose the breached element to see whose data it reaches and the duties that follow."
+            if names
+            else "The record has nothing of this kind."
+        )
         return
 
     report = data.findings(current)
@@ -183,10 +194,11 @@ def show(current: data.Loaded, answer: Impact) -> None:
         ),
         key="breach_destinations",
     )
-    graph = data.graph(current)
+    keys = blast_radius_keys(answer)
+    graph = data.graph_among(current, keys)  # only what is drawn, not the whole graph
     focus = node_key(answer.breached.label, answer.element_id.split(", ")[0])
     widgets.draw(
-        view_of(graph, blast_radius_keys(answer), focus=focus if focus in graph else None),
+        view_of(graph, keys, focus=focus if focus in graph else None),
         height=480,
         title="Blast radius",
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import data, explorer_state, findings_view, widgets
+from dashboard import data, explorer_state, findings_view, paged, widgets
 
 if TYPE_CHECKING:
     from graph.findings import Finding, FindingsReport
@@ -141,19 +141,13 @@ def main() -> None:
         placeholder="any",
     )
     shown = findings_view.filter_findings(ordered, severities, rules, articles)
-    with st.spinner("Reading the graph (once per record)…"):
-        graph = data.graph(current)
-    functions = sorted(
-        {str(f) for _, f in graph.nodes(data="businessFunction") if isinstance(f, str) and f}
-    )
+    functions = paged.business_functions(current)  # asked of the store, not the whole graph
     if functions:
         wanted = st.multiselect(
             "Business function", functions, key="findings_functions", placeholder="any"
         )
         if wanted:
-            shown = [
-                f for f in shown if findings_view.business_functions_of(graph, f) & set(wanted)
-            ]
+            shown = paged.in_functions(current, shown, wanted)
     st.caption(f"{len(shown)} of {len(ordered)} finding(s) as of {report.as_of.isoformat()}")
 
     by_rule, as_table = st.tabs(["By rule", "As a table (prints, downloads)"])
@@ -161,15 +155,18 @@ def main() -> None:
         for index, (rule, items) in enumerate(findings_view.group_by_rule(shown)):
             _rule_group(rule, items, index)
     with as_table:
-        frame = findings_view.findings_frame(shown)
         st.download_button(
             "Download as CSV",
-            widgets.csv_bytes(frame),
+            lambda: widgets.csv_bytes(findings_view.findings_frame(shown)),  # built on a click
             file_name="findings.csv",
             mime="text/csv",
             key="findings_csv",
         )
-        widgets.paged_static_table(frame, key="findings_table")
+        widgets.paged_static_rows(  # only the shown page made into a table
+            len(shown),
+            lambda start, stop: findings_view.findings_frame(shown[start:stop]),
+            key="findings_table",
+        )
     if outcome is not None:
         _waivers(outcome)
 

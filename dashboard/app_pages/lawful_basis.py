@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, page_queries, tables, widgets
+from dashboard import data, page_queries, paged, tables, widgets
 from graph.queries import get_query
+
+# Activities without a basis named in the warning; the rest are counted (and marked ⚠).
+LISTED_GAPS = 50
 
 
 def _question(name: str) -> None:
@@ -21,32 +24,44 @@ def main() -> None:
         "interests an assessment, special-category data a condition.",
     )
     bases = data.catalog(current, "basis-summary")
-    activities = data.cypher_frame(current, page_queries.ACTIVITIES)
-    by_basis = data.catalog(current, "activities-by-basis")
     category_names = tables.id_names(
         data.catalog(current, "data-categories"), "categoryId", "category"
     )
 
     _question("basis-summary")
-    vague = tables.vaguely_based(data.cypher_frame(current, page_queries.BASIS_CLAIMS))
-    chart_data = tables.basis_chart(bases, activities, by_basis, vague)
+    # Counted in the store: the activities and their claims are 10^5 rows at group scale.
+    [[without, as_processor]] = data.run_cypher(current, page_queries.BASIS_GAPS).rows
+    [[vague]] = data.run_cypher(current, page_queries.VAGUE_BASIS_COUNT).rows
+    chart_data = tables.basis_chart_from_counts(
+        bases, int(without or 0), int(as_processor or 0), int(vague or 0)
+    )
     widgets.basis_chart(chart_data, key="basis_chart")
 
     _question("activities-by-basis")
-    matrix = tables.basis_matrix(activities, by_basis, bases)
-    used = [c for c in matrix.columns[1:-1] if (matrix[c] != "").any()]
+    used = paged.used_basis_columns(bases)
     show_all = st.toggle("Show bases no activity relies on", value=False)
-    widgets.table(matrix if show_all else matrix[["activity", *used, "no basis stated"]])
+
+    def matrix_rows(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if show_all else frame[["activity", *used, "no basis stated"]]
+
+    widgets.store_table(
+        lambda limit, skip: paged.basis_matrix_page(current, bases, limit, skip),
+        key="basis_matrix",
+        shape=matrix_rows,
+    )
     st.caption(
         f"{tables.CHECK} the basis is stated for the activity; “{tables.VAGUE}”: claimed only in "
         "general words (e.g. “for other purposes, this will be with your consent”); ⚠ no basis "
         f"stated; “{tables.AS_PROCESSOR}”: done for a controller, whose basis it is."
     )
-    missing = data.catalog(current, "activities-without-basis")
-    if not missing.empty:
+    missing, n_missing = data.catalog_page(current, "activities-without-basis", LISTED_GAPS)
+    if n_missing:
+        more = n_missing - len(missing)
         st.warning(
-            f"{len(missing)} activit{'y' if len(missing) == 1 else 'ies'} state no lawful "
-            "basis: " + "; ".join(str(a) for a in missing["activity"])
+            f"{n_missing:,} activit{'y' if n_missing == 1 else 'ies'} state no lawful "
+            "basis: "
+            + "; ".join(str(a) for a in missing["activity"])
+            + (f"; … and {more:,} more (marked ⚠ in the table above)" if more else "")
         )
 
     _question("categories-by-basis")
@@ -84,31 +99,31 @@ def main() -> None:
     )
 
     _question("special-category-processing")
-    special = data.catalog(current, "special-category-processing")
-    if special.empty:
-        st.caption("No special-category data is recorded.")
-    else:
-        widgets.table(tables.special_categories(special, category_names))
+    widgets.catalog_table(
+        current,
+        "special-category-processing",
+        key="basis_special",
+        shape=lambda special: tables.special_categories(special, category_names),
+        empty="No special-category data is recorded.",
+    )
 
     _question("criminal-offence-processing")
-    criminal = data.catalog(current, "criminal-offence-processing")
-    if criminal.empty:
-        st.caption("No criminal-offence data is recorded.")
-    else:
-        widgets.table(
-            pd.DataFrame(
-                {
-                    "activity": criminal["activity"],
-                    "data category": [
-                        category_names.get(str(c), str(c)) for c in criminal["categoryId"]
-                    ],
-                    "basis stated": [
-                        tables.text(b, "⚠ none recorded") for b in criminal["art10Basis"]
-                    ],
-                    "where the source says it": [tables.text(r, "") for r in criminal["ref"]],
-                }
-            )
-        )
+    widgets.catalog_table(
+        current,
+        "criminal-offence-processing",
+        key="basis_criminal",
+        shape=lambda criminal: pd.DataFrame(
+            {
+                "activity": criminal["activity"],
+                "data category": [
+                    category_names.get(str(c), str(c)) for c in criminal["categoryId"]
+                ],
+                "basis stated": [tables.text(b, "⚠ none recorded") for b in criminal["art10Basis"]],
+                "where the source says it": [tables.text(r, "") for r in criminal["ref"]],
+            }
+        ),
+        empty="No criminal-offence data is recorded.",
+    )
 
 
 main()

@@ -23,6 +23,8 @@ from graph.notice import (
 )
 from graph.notice.report import Status
 
+# Above this many activities the notice is generated on request (as the ROPA preview).
+ON_DEMAND_ABOVE = 300
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "docx"]
 FORMAT_TITLES = {"md": "Markdown", "html": "Web page", "docx": "Word"}
 STATUS_TITLES = {
@@ -102,7 +104,25 @@ def main() -> None:
         "The Art 13/14 privacy notice generated from the record, in the order of the ICO's "
         "guidance; upload your published notice to see where the two have drifted apart.",
     )
-    record = data.record(current)
+    activities = data.label_counts(current).get("Activity", 0)
+    asked = f"notice_asked_{current.content_hash}"
+    large = activities > ON_DEMAND_ABOVE
+    if large and not st.session_state.get(asked):
+        # The notice is built from the record file: reading and checking 10^5 activities takes
+        # seconds, so a large record's notice is generated when asked for, not on opening.
+        st.info(
+            f"This record has {activities:,} activities: the notice is generated from the "
+            "record file when you ask for it (reading it takes a while)."
+        )
+        if not st.button("Generate the privacy notice", type="primary", key="notice_generate"):
+            return
+        st.session_state[asked] = True
+    if large:
+        with st.status(f"Reading the record ({activities:,} activities)…") as status:
+            record = data.record(current)
+            status.update(label="Record read", state="complete", expanded=False)
+    else:
+        record = data.record(current)
     if isinstance(record, data.Unavailable):
         widgets.unavailable("The privacy notice", record.reason)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, findings_view, page_queries, tables, widgets
+from dashboard import data, findings_view, overview_data, page_queries, tables, widgets
 from graph.visual import field_name, label_plural
 from graph.visual.drawing import LABEL_ORDER
 
@@ -54,14 +54,17 @@ def _controller(current: data.Loaded) -> None:
 
 def _findings(current: data.Loaded) -> None:
     st.subheader("Top findings")
-    report = data.findings(current)
-    if isinstance(report, data.Unavailable):
-        widgets.unavailable("Findings", report.reason)
+    with st.spinner("Running the compliance rules (once per loaded record)…"):
+        summary = overview_data.findings_summary(current, TOP_FINDINGS)
+    if isinstance(summary, data.Unavailable):
+        widgets.unavailable("Findings", summary.reason)
         return
-    findings_view.severity_metrics(report)
-    widgets.table(findings_view.top_by_rule(report.findings, TOP_FINDINGS))
+    findings_view.severity_counts(summary.counts)
+    widgets.table(
+        pd.DataFrame(summary.top, columns=["severity", "finding", "how many", "for example"])
+    )
     st.caption(
-        f"{len(report.findings)} finding(s) as of {report.as_of.isoformat()}; "
+        f"{summary.total} finding(s) as of {summary.as_of.isoformat()}; "
         "all of them, with filters, on the Findings page."
     )
 
@@ -90,7 +93,9 @@ def main() -> None:
             + " (details on Transfers)."
         )
 
-    _findings(current)
+    # The findings go here on the page but are filled in last: on a large record the rules
+    # take seconds the first time, and the figures below need not wait for them.
+    findings_slot = st.container()
 
     left, right = st.columns(2)
     with left:
@@ -128,6 +133,9 @@ def main() -> None:
                 columns=["", "value"],
             )
         )
+
+    with findings_slot:
+        _findings(current)
 
 
 main()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from dashboard import data, page_queries, tables, widgets
+from dashboard import data, page_queries, paged, tables, widgets
 from graph.queries import get_query
+
+# Above this many activities no data category is pre-selected (its answer is built once chosen).
+ON_DEMAND_ABOVE = 300
 
 
 def main() -> None:
@@ -16,11 +21,12 @@ def main() -> None:
     )
     categories = data.catalog(current, "data-categories")
     category_names = tables.id_names(categories, "categoryId", "category")
-    disclosures = data.cypher_frame(current, page_queries.DISCLOSURES)
     recipients = data.catalog(current, "recipients")
 
     st.header("Who receives what, and why")
-    codes = sorted({str(c) for c in disclosures["country"].dropna()})
+    # One page of disclosures per kind, read from the store: 10^5 of them at group scale.
+    blocks = paged.disclosure_blocks(current)
+    codes = paged.disclosure_countries(blocks)
     places = dict(zip(codes, tables.country_names(codes), strict=True))
     wanted = st.multiselect(
         "Recipient's country",
@@ -29,23 +35,21 @@ def main() -> None:
         placeholder="any",
         key="recipients_countries",
     )
-    if wanted:
-        disclosures = disclosures[disclosures["country"].isin(wanted)]
     kinds = tables.group_kinds(str(k) for k in recipients["kind"])
     for kind in kinds:
-        of_kind = disclosures[disclosures["kind"] == kind]
         named = recipients[recipients["kind"] == kind]["recipient"].drop_duplicates()
         st.subheader(f"{tables.RECIPIENT_KIND_TITLES.get(kind, kind)} — {len(named)}")
-        if of_kind.empty and wanted:
-            st.caption("None in the chosen countries.")
-            continue
-        if of_kind.empty:
-            st.caption(
-                "Recorded, but no activity discloses to them: "
+        widgets.store_table(
+            partial(paged.disclosures_page, current, blocks, kind, wanted),
+            key=f"recipients_kind_{kind}",
+            shape=lambda of_kind: tables.disclosures_table(of_kind, category_names),
+            empty=(
+                "None in the chosen countries."
+                if wanted
+                else "Recorded, but no activity discloses to them: "
                 + "; ".join(widgets.md(n) for n in named)
-            )
-            continue
-        widgets.table(tables.disclosures_table(of_kind, category_names))
+            ),
+        )
 
     with st.expander(get_query("recipients").question):
         widgets.table(recipients)
@@ -54,12 +58,19 @@ def main() -> None:
     widgets.table(data.cypher_frame(current, page_queries.SOURCES_BY_CATEGORY))
 
     st.subheader("One data category: its sources and its recipients")
+    # Who receives a category is read from every disclosure: on a large record that is done
+    # for the category the person picks, not for the first one on opening.
+    large = data.label_counts(current).get("Activity", 0) > ON_DEMAND_ABOVE
     chosen = st.selectbox(
         "Data category",
         list(category_names),
+        index=None if large else 0,
+        placeholder="Choose a data category",
         format_func=lambda c: category_names.get(c, c),
         key="recipients_category",
     )
+    if chosen is None and category_names:
+        st.caption("Choose a data category to see where it comes from and who receives it.")
     if chosen:
         left, right = st.columns(2)
         with left:

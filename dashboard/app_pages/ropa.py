@@ -21,13 +21,18 @@ PREVIEW_MAX_CHARS = 300_000
 FORMAT_TITLES = {"xlsx": "Excel", "docx": "Word", "html": "Web page", "md": "Markdown"}
 
 
-def _on_click(
-    current: data.Loaded, fmt: str, findings: FindingsReport | None
-) -> Callable[[], bytes]:
+def _findings(current: data.Loaded) -> FindingsReport | None:
+    """The findings for the annex, run when a document is built (not when the page opens: the
+    rules take seconds on a large record the first time; then they are kept per record)."""
+    report = data.findings(current)
+    return None if isinstance(report, data.Unavailable) else report
+
+
+def _on_click(current: data.Loaded, fmt: str) -> Callable[[], bytes]:
     """Build the document only when asked for: a Word file of a large record takes seconds."""
 
     def build() -> bytes:
-        content = data.ropa(current, fmt, findings)
+        content = data.ropa(current, fmt, _findings(current))
         if isinstance(content, data.Unavailable):
             raise RuntimeError(content.reason)  # Streamlit shows "failed to generate"
         return content
@@ -35,7 +40,7 @@ def _on_click(
     return build
 
 
-def _preview(current: data.Loaded, findings: FindingsReport | None) -> None:
+def _preview(current: data.Loaded) -> None:
     st.subheader("Preview")
     activities = data.label_counts(current).get("Activity", 0)
     if activities > PREVIEW_MAX_ACTIVITIES and not st.toggle(
@@ -46,7 +51,7 @@ def _preview(current: data.Loaded, findings: FindingsReport | None) -> None:
         st.caption("The downloads above hold the whole record.")
         return
     with st.spinner("Building the preview…"):
-        content = data.ropa(current, PREVIEW_FORMAT, findings)
+        content = data.ropa(current, PREVIEW_FORMAT, _findings(current))
     if isinstance(content, data.Unavailable):
         st.error(content.reason)
         return
@@ -79,9 +84,7 @@ def main() -> None:
             "from the file as it is now, the other pages show the store. Reload with "
             "'ropagraph load'."
         )
-    report = data.findings(current)
-    findings = None if isinstance(report, data.Unavailable) else report
-    if findings is None:
+    if data.findings_available() is not None:
         st.caption("The documents are exported without findings (the rules are not available).")
 
     st.subheader("Download")
@@ -92,35 +95,37 @@ def main() -> None:
         title = f"{FORMAT_TITLES.get(fmt, fmt)} (.{fmt})"
         with column:
             if large:
-                _prepared_download(current, fmt, mime, title, record_id, findings)
+                _prepared_download(current, fmt, mime, title, record_id)
             else:
                 st.download_button(
                     title,
-                    _on_click(current, fmt, findings),
+                    _on_click(current, fmt),
                     file_name=f"{record_id}-ropa.{fmt}",
                     mime=mime,
                     key=f"ropa_download_{fmt}",
                 )
-    _preview(current, findings)
+    _preview(current)
 
 
 def _prepared_download(
-    current: data.Loaded,
-    fmt: str,
-    mime: str,
-    title: str,
-    record_id: str,
-    findings: FindingsReport | None,
+    current: data.Loaded, fmt: str, mime: str, title: str, record_id: str
 ) -> None:
-    """Build on a click, with a spinner (seconds on a large record), then offer the file."""
+    """Build on a click, saying what it is doing (seconds on a large record), then offer the
+    file."""
     key = f"ropa_prepared_{fmt}_{current.content_hash}"
     prepare = key not in st.session_state
     if prepare and st.button(f"Prepare {title}", key=f"ropa_prepare_{fmt}"):
-        with st.spinner(f"Building the {FORMAT_TITLES.get(fmt, fmt)} document…"):
+        name = FORMAT_TITLES.get(fmt, fmt)
+        with st.status(f"Building the {name} document…", expanded=True) as status:
+            status.write("Running the compliance rules for the findings annex…")
+            findings = _findings(current)
+            status.write(f"Writing the {name} document…")
             content = data.ropa(current, fmt, findings)
-        if isinstance(content, data.Unavailable):
-            st.error(content.reason)
-            return
+            if isinstance(content, data.Unavailable):
+                status.update(label=f"The {name} document could not be built", state="error")
+                st.error(content.reason)
+                return
+            status.update(label=f"The {name} document is ready", state="complete", expanded=False)
         st.session_state[key] = content
     if key in st.session_state:
         st.download_button(

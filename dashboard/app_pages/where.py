@@ -13,6 +13,8 @@ import streamlit as st
 from dashboard import data, widgets
 from graph.questions import Located, NotFound, locate_subject
 
+# Above this many activities nothing is pre-selected: the answer is built once chosen.
+ON_DEMAND_ABOVE = 300
 SUBJECTS = "MATCH (s:DataSubject) RETURN s.id AS id, s.name AS name ORDER BY id"
 
 
@@ -51,14 +53,23 @@ def main() -> None:
     )
     subjects = data.cypher_frame(current, SUBJECTS)
     names = dict(zip(subjects["id"], subjects["name"], strict=True))
+    # On a large record one group of data subjects spans thousands of activities: the answer
+    # is worked out for the group the person picks, not for the first one on opening.
+    large = data.label_counts(current).get("Activity", 0) > ON_DEMAND_ABOVE
     chosen = st.selectbox(
         "Data subject",
         list(names),
+        index=None if large else 0,
+        placeholder="Choose a group of data subjects",
         format_func=lambda i: f"{names.get(i) or i} ({i})",
         key="where_subject",
     )
     if chosen is None:
-        st.info("The record names no data subjects.")
+        st.info(
+            "Choose a group of data subjects to see where their data is."
+            if names
+            else "The record names no data subjects."
+        )
         return
     try:
         answer = locate_subject(data.CachedQueries(current), str(chosen))

@@ -35,7 +35,7 @@ from graph.visual.drawing import (
     to_visual,
 )
 from graph.visual.flow import aggregate_flow
-from graph.visual.from_store import graph_from_store, result_node_keys
+from graph.visual.from_store import graph_among, graph_from_store, result_node_keys
 from graph.visual.select import (
     Facets,
     View,
@@ -81,6 +81,7 @@ __all__ = [
     "field_name",
     "focus_candidates",
     "format_value",
+    "graph_among",
     "graph_from_store",
     "label_name",
     "label_plural",

@@ -73,3 +73,46 @@ def result_node_keys(rows: Iterable[Iterable[Any]]) -> list[str]:
     for row in rows:
         walk(list(row))
     return list(found)
+
+
+def graph_among(store: GraphStore, keys: Iterable[str]) -> Graph:
+    """The part of the graph a store holds that lies among ``keys`` ("Label:id"): those nodes and
+    the relationships between them, as :func:`graph_from_store` reads them (same properties).
+
+    A drawing of some nodes (``view_of``, ``to_visual``, ``aggregate``) only looks at the edges
+    between them, so it is the same from this as from the whole graph — without reading 10^6
+    relationships back on a large record. Unknown labels in ``keys`` are ignored.
+    """
+    ids: dict[str, list[str]] = {}
+    for key in sorted(set(keys)):
+        label, _, node_id = key.partition(":")
+        if label in NODE_SPECS and node_id:
+            ids.setdefault(label, []).append(node_id)
+    graph: Graph = nx.MultiDiGraph()
+    for spec in NODES:
+        if spec.label not in ids:
+            continue
+        columns = ", ".join(f"n.{name} AS {name}" for name in spec.properties)
+        result = store.query(
+            f"MATCH (n:{spec.label}) WHERE n.id IN $ids RETURN {columns}", {"ids": ids[spec.label]}
+        )
+        for record in result.records():
+            props = {k: v for k, v in record.items() if v is not None and v != []}
+            graph.add_node(node_key(spec.label, str(props["id"])), label=spec.label, **props)
+    for rel in RELS:
+        for source_label, target_label in rel.endpoints:
+            if source_label not in ids or target_label not in ids:
+                continue
+            columns = "".join(f", r.{name} AS {name}" for name in rel.properties)
+            result = store.query(
+                f"MATCH (a:{source_label})-[r:{rel.type}]->(b:{target_label}) "
+                f"WHERE a.id IN $sources AND b.id IN $targets "
+                f"RETURN a.id AS _from, b.id AS _to{columns}",
+                {"sources": ids[source_label], "targets": ids[target_label]},
+            )
+            for record in result.records():
+                source = node_key(source_label, str(record.pop("_from")))
+                target = node_key(target_label, str(record.pop("_to")))
+                props = {k: v for k, v in record.items() if v is not None}
+                graph.add_edge(source, target, key=rel.type, type=rel.type, **props)
+    return graph

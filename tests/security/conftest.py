@@ -39,4 +39,14 @@ def digest(path: Path) -> str:
 
 
 def folder_listing(path: Path) -> list[str]:
-    return sorted(p.name for p in path.iterdir())
+    """What is in ``path``, leaving out the findings the dashboard keeps beside a store on
+    purpose (``<store>.findings-cache/``, JSON files only: dashboard/findings_cache.py)."""
+    return sorted(p.name for p in path.iterdir() if not _findings_kept(p))
+
+
+def _findings_kept(path: Path) -> bool:
+    return (
+        path.is_dir()
+        and path.name.endswith(".lbug.findings-cache")
+        and all(f.is_file() and f.suffix == ".json" for f in path.iterdir())
+    )
