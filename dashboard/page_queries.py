@@ -38,7 +38,7 @@ MATCH (a:Activity)-[d:DISCLOSES_TO]->(r:Recipient)
 RETURN r.kind AS kind, r.id AS recipientId, r.name AS recipient, r.country AS country,
        r.categoryOnly AS categoryOnly, a.id AS activityId, a.name AS activity,
        d.dataCategories AS dataCategories, d.purpose AS purpose, d.ref AS ref
-ORDER BY kind, recipient, activity
+ORDER BY kind, recipient, recipientId, activity, activityId
 """
 
 SOURCES_BY_CATEGORY = """
@@ -98,24 +98,13 @@ ORDER BY basis, activityId
 restricted to them: the columns ``tables.basis_matrix`` reads)."""
 
 
-def _then(cypher: str, order: str, tie_breakers: str) -> str:
-    """``cypher`` with ties in its final ``ORDER BY order`` broken by ``tie_breakers``: pages
-    cut by SKIP/LIMIT need a total order, or a row could show on two pages and another on none."""
-    head, found, tail = cypher.rpartition(f"\nORDER BY {order}")
-    if not found or tail.strip():  # pragma: no cover - the catalog query changed shape
-        raise RuntimeError(f"expected the query to end with ORDER BY {order}")
-    return f"{head}\nORDER BY {order}, {tie_breakers}\n"
-
-
 _TRANSFERS = get_query("third-country-transfers").cypher
 _DESTINATION = "MATCH (k:Country {id: destination})\n"
 if _DESTINATION not in _TRANSFERS:  # pragma: no cover - the catalog query changed shape
     raise RuntimeError("third-country-transfers no longer matches its destination country")
-_TRANSFERS_PAGED = _then(
-    _TRANSFERS,
-    "country, recipient, activity, mechanism",
-    "activityId, recipientId, statedAs, ref",
-)
+# The catalog query's order is total (country, recipient name, recipient id, activity name,
+# activity id, mechanism): a (country, recipient) block's rows are contiguous and pages are exact.
+_TRANSFERS_PAGED = _TRANSFERS
 
 TRANSFERS = _query("transfers", get_query("third-country-transfers").question, _TRANSFERS_PAGED)
 TRANSFERS_TO = _query(
@@ -132,7 +121,7 @@ TRANSFER_PLACES = _TRANSFERS.split("\nRETURN ", 1)[0] + (
     "\n       collect(DISTINCT m.id) AS mechanisms,"
     "\n       sum(CASE WHEN m IS NULL THEN 1 ELSE 0 END) AS unstated,"
     "\n       min(a.name) AS firstActivity, count(DISTINCT a.id) AS flows, count(*) AS rows"
-    "\nORDER BY country, recipient, firstActivity, recipientId\n"
+    "\nORDER BY country, recipient, recipientId\n"
 )
 """One row per (destination, recipient) of ``third-country-transfers``: its mechanisms (and
 how many rows state none), how many activities send to it and how many table rows it stands
@@ -169,9 +158,7 @@ ORDER BY country
 """
 """The recipients' countries that ``DISCLOSURES`` rows carry (the Recipients page's filter)."""
 
-_DISCLOSURES_HEAD, _DISCLOSURES_RETURN = _then(
-    DISCLOSURES.strip(), "kind, recipient, activity", "recipientId, activityId"
-).split("\nRETURN ", 1)
+_DISCLOSURES_HEAD, _DISCLOSURES_RETURN = (DISCLOSURES.strip() + "\n").split("\nRETURN ", 1)
 DISCLOSURE_BLOCKS = """
 MATCH (:Activity)-[:DISCLOSES_TO]->(r:Recipient)
 RETURN r.kind AS kind, r.name AS recipient, r.id AS recipientId, r.country AS country,
@@ -201,20 +188,16 @@ if _TO_RECIPIENT not in _WHAT_GOES_TO:  # pragma: no cover - the catalog query c
 WHAT_GOES_TO = _query(
     "what-goes-to",
     get_query("what-goes-to").question,
-    _then(
-        _WHAT_GOES_TO.replace(
-            _TO_RECIPIENT,
-            "MATCH (r:Recipient)\n"
-            "WHERE r.id = $recipient OR toLower(r.name) = toLower($recipient)\n"
-            "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r)\n",
-        ),
-        "activity, category",
-        "activityId, categoryId",
+    _WHAT_GOES_TO.replace(
+        _TO_RECIPIENT,
+        "MATCH (r:Recipient)\n"
+        "WHERE r.id = $recipient OR toLower(r.name) = toLower($recipient)\n"
+        "MATCH (a:Activity)-[d:DISCLOSES_TO]->(r)\n",
     ),
     recipient="recipient id or name",
 )
 """``what-goes-to`` starting from the recipient (the store finds it first, then only its
-disclosures: milliseconds at 100k instead of a scan of every disclosure), ties broken."""
+disclosures: milliseconds at 100k instead of a scan of every disclosure), in its total order."""
 
 BUSINESS_FUNCTIONS = """
 MATCH (a:Activity)

@@ -63,7 +63,7 @@ OPTIONAL MATCH (a:Activity)-[r:RELIES_ON]->(b)
 WITH b, count(a) AS activities, count(CASE WHEN r.vague = true THEN a END) AS vague
 RETURN b.id AS basis, b.name AS name, b.article AS article, activities - vague AS stated,
        vague, activities
-ORDER BY article
+ORDER BY article, basis
 """,
     ),
     Query(
@@ -74,7 +74,7 @@ ORDER BY article
 MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis)
 RETURN b.id AS basis, b.article AS article, a.id AS activityId, a.name AS activity,
        coalesce(r.vague, false) AS vague, r.ref AS ref
-ORDER BY basis, activity
+ORDER BY basis, activity, activityId
 """,
     ),
     Query(
@@ -86,7 +86,7 @@ ORDER BY basis, activity
 MATCH (b:LawfulBasis)<-[r:RELIES_ON]-(a:Activity)-[:PROCESSES]->(d:DataCategory)
 WITH b, d, count(CASE WHEN coalesce(r.vague, false) = false THEN a END) AS stated
 RETURN b.id AS basis, d.id AS categoryId, d.name AS category, stated = 0 AS vagueOnly
-ORDER BY basis, category
+ORDER BY basis, category, categoryId
 """,
     ),
     Query(
@@ -97,7 +97,7 @@ ORDER BY basis, category
 MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'consent'})
 RETURN a.id AS activityId, a.name AS activity, a.consentWithdrawal AS withdrawal,
        a.consentWithdrawalRef AS withdrawalRef, r.ref AS ref
-ORDER BY activity
+ORDER BY activity, activityId
 """,
     ),
     Query(
@@ -108,7 +108,7 @@ ORDER BY activity
 MATCH (a:Activity)-[r:RELIES_ON]->(b:LawfulBasis {id: 'legitimate_interests'})
 RETURN a.id AS activityId, a.name AS activity, r.legitimateInterest AS interest,
        r.liaRef AS lia, r.ref AS ref
-ORDER BY activity
+ORDER BY activity, activityId
 """,
     ),
     Query(
@@ -122,7 +122,7 @@ OPTIONAL MATCH (a)-[m:MEETS_CONDITION]->(c:SpecialCategoryCondition)
 RETURN a.id AS activityId, a.name AS activity, d.id AS categoryId,
        d.specialCategory AS specialCategory, c.id AS condition, c.article AS article,
        m.dpaSchedule1 AS dpaSchedule1
-ORDER BY activity, categoryId, condition
+ORDER BY activity, activityId, categoryId, condition
 """,
     ),
     Query(
@@ -134,7 +134,7 @@ MATCH (a:Activity)-[:PROCESSES]->(d:DataCategory)
 WHERE d.criminalOffence = true
 RETURN a.id AS activityId, a.name AS activity, d.id AS categoryId,
        a.criminalOffenceBasis AS art10Basis, a.criminalOffenceRef AS ref
-ORDER BY activity, categoryId
+ORDER BY activity, activityId, categoryId
 """,
     ),
     Query(
@@ -146,7 +146,7 @@ ORDER BY activity, categoryId
 MATCH (a:Activity)
 WHERE a.role <> 'processor' AND NOT EXISTS { MATCH (a)-[:RELIES_ON]->(:LawfulBasis) }
 RETURN a.id AS activityId, a.name AS activity, a.purposes AS purposes, a.ref AS ref
-ORDER BY activity
+ORDER BY activity, activityId
 """,
     ),
     # ---------------------------------------------------------------- transfers
@@ -164,7 +164,7 @@ MATCH (k:Country {id: destination})
 RETURN a.id AS activityId, a.name AS activity, d.dataCategories AS dataCategories,
        r.id AS recipientId, r.name AS recipient, k.id AS country, k.name AS countryName,
        m.id AS mechanism, t.statedAs AS statedAs, t.ref AS ref
-ORDER BY country, recipient, activity, mechanism
+ORDER BY country, recipient, recipientId, activity, activityId, mechanism
 """,
     ),
     Query(
@@ -176,7 +176,7 @@ MATCH (r:Recipient)
 OPTIONAL MATCH (r)-[:LOCATED_IN]->(k:Country)
 RETURN k.id AS country, k.name AS countryName, r.id AS recipientId, r.name AS recipient,
        r.kind AS kind
-ORDER BY coalesce(k.id, '~'), recipient
+ORDER BY coalesce(k.id, '~'), recipient, recipientId
 """,
     ),
     Query(
@@ -190,7 +190,7 @@ UNWIND d.dataCategories AS categoryId
 MATCH (dc:DataCategory {id: categoryId})
 RETURN r.name AS recipient, a.id AS activityId, a.name AS activity, dc.id AS categoryId,
        dc.name AS category, d.ref AS ref
-ORDER BY activity, category
+ORDER BY activity, activityId, category, categoryId, r.id
 """,
         {"recipient": "recipient id or name, e.g. mailchimp"},
     ),
@@ -208,7 +208,7 @@ MATCH (a)-[d:DISCLOSES_TO]->(r:Recipient)
 WHERE dc.id IN d.dataCategories
 RETURN dc.name AS category, r.id AS recipientId, r.name AS recipient, r.kind AS kind,
        r.country AS country, a.name AS activity
-ORDER BY recipient, activity
+ORDER BY recipient, recipientId, activity, a.id
 """,
         {"category": "data category id or name, e.g. email-address"},
     ),
@@ -220,7 +220,7 @@ ORDER BY recipient, activity
 MATCH (s:Source)-[:PROVIDES]->(dc:DataCategory)
 WHERE dc.id = $category OR toLower(dc.name) = toLower($category)
 RETURN dc.name AS category, s.id AS sourceId, s.name AS source, s.kind AS kind, s.ref AS ref
-ORDER BY source
+ORDER BY source, sourceId
 """,
         {"category": "data category id or name"},
     ),
@@ -240,7 +240,7 @@ RETURN s.id AS controllerId, s.name AS controller, s.categoryOnly AS categoryOnl
        s.country AS country, s.contractRef AS contractRef, a.id AS activityId,
        a.name AS activity, a.purposes AS processing, collect(d.name) AS dataCategories,
        coalesce(s.ref, a.ref) AS ref
-ORDER BY coalesce(s.name, '~'), activity
+ORDER BY coalesce(s.name, '~'), controllerId, activity, activityId
 """,
     ),
     # ---------------------------------------------------------------- overview
@@ -254,7 +254,7 @@ OPTIONAL MATCH (r)-[t:TRANSFER_UNDER]->(m:TransferMechanism)
 RETURN r.id AS recipientId, r.name AS recipient, r.kind AS kind,
        r.categoryOnly AS categoryOnly, r.country AS country, m.id AS mechanism,
        r.contractRef AS contractRef, r.ref AS ref
-ORDER BY kind, recipient, mechanism
+ORDER BY kind, recipient, recipientId, mechanism
 """,
     ),
     Query(
@@ -266,7 +266,7 @@ MATCH (a:Activity)
 OPTIONAL MATCH (a)-[:RETAINED_UNDER]->(k:RetentionRule)
 RETURN a.id AS activityId, a.name AS activity, k.id AS ruleId, k.period AS period,
        k.criteria AS criteria, k.vague AS vague, k.ref AS ref
-ORDER BY activity, ruleId
+ORDER BY activity, activityId, ruleId
 """,
     ),
     Query(
@@ -278,7 +278,7 @@ MATCH (d:DataCategory)
 OPTIONAL MATCH (a:Activity)-[:PROCESSES]->(d)
 RETURN d.id AS categoryId, d.name AS category, d.special AS special,
        d.specialCategory AS specialCategory, count(a) AS activities
-ORDER BY category
+ORDER BY category, categoryId
 """,
     ),
 )

@@ -190,10 +190,8 @@ def test_what_goes_to_a_recipient_matches_the_catalog(env: tuple[Path, int]) -> 
     now = current()
     recipients = data.catalog(now, "recipients")
     for recipient in [*list(recipients["recipientId"])[:5], str(recipients["recipient"][0])]:
-        expected = in_order(
-            data.catalog(now, "what-goes-to", recipient=recipient),
-            ["activity", "category", "activityId", "categoryId"],
-        )
+        # the catalog's order is total (ties broken by ids), so pages follow it exactly
+        expected = data.catalog(now, "what-goes-to", recipient=recipient)
         rows, total = all_pages(
             partial(data.catalog_page, now, page_queries.WHAT_GOES_TO, recipient=recipient), size
         )
