@@ -283,3 +283,12 @@ def draw(
     markup = render_html(view.visual, height=height, title=title, focus=view.focus, layout=layout)
     extra = 110 if layout == "flow" else 70  # legend (and column headings) above the canvas
     st.iframe(markup, height=height + extra, alt=title)
+
+
+def text_preview(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` characters cut at the end of a line (never mid-line,
+    so Markdown structure before the cut is kept); a single line longer than ``limit`` is cut
+    at ``limit``."""
+    if len(text) <= limit:
+        return text
+    return text[: text.rfind("\n", 0, limit) + 1 or limit]

@@ -82,3 +82,12 @@ def test_an_unreadable_upload_is_an_error_not_a_crash(kynex_env: EmbeddedStore) 
     at.run()
     assert not at.exception
     assert at.error and "not a readable Word" in at.error[0].value
+
+
+def test_a_long_notice_is_previewed_up_to_a_line_end() -> None:
+    from dashboard.widgets import text_preview
+
+    text = "# Notice\n\n- one\n- two\n- three\n"
+    assert text_preview(text, 100) == text
+    assert text_preview(text, 17) == "# Notice\n\n- one\n"
+    assert text_preview("x" * 50, 10) == "x" * 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from graph.notice import (
     NOTICE_FORMATS,
     NOTICE_MEDIA_TYPES,
     DriftReport,
+    Notice,
     NoticeReadError,
     build_notice,
     check_notice,
@@ -25,6 +27,10 @@ from graph.notice.report import Status
 
 # Above this many activities the notice is generated on request (as the ROPA preview).
 ON_DEMAND_ABOVE = 300
+# The page shows at most this much of the notice's text (a browser renders a few hundred
+# kilobytes of Markdown in a second; a 100,000-activity notice is tens of megabytes): the
+# downloads always hold the whole notice.
+PREVIEW_CHARS = 300_000
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "docx"]
 FORMAT_TITLES = {"md": "Markdown", "html": "Web page", "docx": "Word"}
 STATUS_TITLES = {
@@ -35,21 +41,21 @@ STATUS_TITLES = {
 }
 
 
-def _downloads(record: Record, day: dt.date) -> None:
-    notice = build_notice(record, day)
+def _downloads(record: Record, notice: Notice) -> None:
     columns = st.columns(len(NOTICE_FORMATS))
     for column, fmt in zip(columns, NOTICE_FORMATS, strict=True):
         column.download_button(
             f"{FORMAT_TITLES[fmt]} (.{fmt})",
-            notice_bytes(notice, fmt),
+            # written when pressed (Streamlit runs the callable then): a Word notice of a large
+            # record takes a while, and opening the page should not wait for all three formats
+            partial(notice_bytes, notice, fmt),
             file_name=f"{record.record.id}-notice.{fmt}",
             mime=NOTICE_MEDIA_TYPES[fmt],
             key=f"notice_download_{fmt}",
         )
 
 
-def _notice(record: Record, day: dt.date) -> None:
-    notice = build_notice(record, day)
+def _notice(notice: Notice) -> None:
     if notice.gaps:
         st.warning(
             f"{len(notice.gaps)} drafting note(s) mark what the record does not say and the law "
@@ -58,7 +64,13 @@ def _notice(record: Record, day: dt.date) -> None:
     with st.container(height=720, border=True):
         # the notice's own headings one level under the page's (display only)
         text = notice_bytes(notice, "md").decode("utf-8")
-        st.markdown(re.sub(r"^(#{1,4}) ", r"##\1 ", text, flags=re.M))
+        shown = widgets.text_preview(text, PREVIEW_CHARS)
+        st.markdown(re.sub(r"^(#{1,4}) ", r"##\1 ", shown, flags=re.M))
+    if len(shown) < len(text):
+        st.caption(
+            f"The page shows the first {len(shown):,} of {len(text):,} characters of the notice; "
+            "the downloads above hold all of it."
+        )
 
 
 def _report(report: DriftReport) -> None:
@@ -127,25 +139,26 @@ def main() -> None:
         widgets.unavailable("The privacy notice", record.reason)
         return
     day = dt.date.today()
-    _downloads(record, day)
+    notice = build_notice(record, day)
+    _downloads(record, notice)
     upload = st.file_uploader(
         "Check a published notice (.txt, .md, .html or .docx)",
         type=UPLOAD_TYPES,
         key="notice_upload",
     )
     if upload is None:
-        _notice(record, day)
+        _notice(notice)
         return
     try:
         text = read_notice_bytes(upload.getvalue(), upload.name)
     except NoticeReadError as exc:
         st.error(str(exc))
-        _notice(record, day)
+        _notice(notice)
         return
     left, right = st.columns(2)
     with left:
         st.subheader("Generated from the record")
-        _notice(record, day)
+        _notice(notice)
     with right:
         st.subheader(f"Drift: {upload.name}")
         _report(check_notice(record, text, day))
