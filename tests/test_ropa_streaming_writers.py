@@ -147,7 +147,9 @@ def test_a_large_docx_is_written_with_zip64_headers_and_still_reads(kynex_record
 def test_docx_and_html_report_progress_per_activity(generated: Record) -> None:
     for fmt in ("docx", "html"):
         seen: list[tuple[str, int, int]] = []
-        export_ropa_bytes(generated, fmt, progress=lambda s, d, t: seen.append((s, d, t)))
+        export_ropa_bytes(
+            generated, fmt, progress=lambda s, d, t, seen=seen: seen.append((s, d, t))
+        )
         total = len(generated.activities)
         assert seen[0] == ("building the document", 0, total)
         assert seen[-1] == (f"writing {fmt}", total, total)
