@@ -23,7 +23,6 @@ from graph.ropa.document import FindingLike, FindingsLike, RopaExportError
 from graph.ropa.layout import ICO_HEADINGS
 
 __all__ = [
-    "DOCX_MAX_ACTIVITIES",
     "ICO_HEADINGS",
     "ROPA_FORMATS",
     "ROPA_MEDIA_TYPES",
@@ -38,12 +37,6 @@ __all__ = [
 ]
 
 ROPA_FORMATS = ("xlsx", "docx", "html", "md")
-DOCX_MAX_ACTIVITIES = 20_000
-"""Above this a DOCX is refused (see DOCX_REFUSAL)."""
-DOCX_REFUSAL = (
-    "a DOCX of {activities:,} activities is refused (the limit is {limit:,} activities); "
-    "export xlsx (the ICO layout, streamed) or html instead"
-)
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as an export advances (rows written, for XLSX)."""
 ROPA_MEDIA_TYPES: dict[str, str] = {
@@ -98,14 +91,14 @@ def write_ropa(
     and HTML are streamed as they are made; XLSX is written whole (its zip is re-packed with
     fixed dates). ``findings`` adds the findings annex; ``generated`` fixes the date shown
     (tests, reproducible builds); ``content_hash`` (loaders.content_hash of the record's files)
-    identifies the version. A DOCX of more than :data:`DOCX_MAX_ACTIVITIES` activities is
-    refused with :class:`RopaExportError` (before any work), pointing at XLSX and HTML.
+    identifies the version. Every format is written whatever the record's size: the DOCX was
+    refused above 20,000 activities while python-docx built it (a quarter of an hour for
+    100,000); written as streamed WordprocessingML it takes about a minute of CPU there
+    (benchmarks/README.md).
     """
     if fmt not in ROPA_FORMATS:
         raise ValueError(f"unknown format '{fmt}': use one of {', '.join(ROPA_FORMATS)}")
     activities = len(record.activities)
-    if fmt == "docx" and activities > DOCX_MAX_ACTIVITIES:
-        raise RopaExportError(DOCX_REFUSAL.format(activities=activities, limit=DOCX_MAX_ACTIVITIES))
     if progress is not None:
         progress("building the document", 0, activities)
     # The document and its renderings are millions of small objects and no reference cycles:
