@@ -21,7 +21,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.section import Section
 from docx.shared import Emu, Pt
 
-from graph.ropa.stable_zip import FIXED_ZIP_TIME, generated_datetime
+from graph.ropa.stable_zip import generated_datetime, stable_entry
 
 DOCUMENT_PART = "word/document.xml"
 STYLE_IDS = {
@@ -101,14 +101,6 @@ def package(title: str, generated: dt.date) -> Package:
     )
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.create_system = 3  # Unix, whatever the platform: same bytes everywhere
-    entry.external_attr = 0o644 << 16
-    return entry
-
-
 def write_package(out: BinaryIO, parts: Package, body: Iterable[str], *, large: bool) -> None:
     """The zip: the template's parts as they are, document.xml streamed from ``body``.
 
@@ -118,9 +110,9 @@ def write_package(out: BinaryIO, parts: Package, body: Iterable[str], *, large: 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.entries:
             if name != DOCUMENT_PART:
-                archive.writestr(_entry(name), data)
+                archive.writestr(stable_entry(name), data)
                 continue
-            with archive.open(_entry(name), "w", force_zip64=large) as target:
+            with archive.open(stable_entry(name), "w", force_zip64=large) as target:
                 pending: list[str] = []
                 size = 0
                 for piece in body:

@@ -88,13 +88,13 @@ def write_ropa(
     """Write the ROPA of ``record`` in ``fmt`` (one of :data:`ROPA_FORMATS`) to ``out``.
 
     ``out`` is a seekable binary file (the zip formats go back to fill in entry sizes). DOCX
-    and HTML are streamed as they are made; XLSX is written whole (its zip is re-packed with
-    fixed dates). ``findings`` adds the findings annex; ``generated`` fixes the date shown
-    (tests, reproducible builds); ``content_hash`` (loaders.content_hash of the record's files)
-    identifies the version. Every format is written whatever the record's size: the DOCX was
-    refused above 20,000 activities while python-docx built it (a quarter of an hour for
-    100,000); written as streamed WordprocessingML it takes about a minute of CPU there
-    (benchmarks/README.md).
+    and HTML are streamed as they are made; each XLSX sheet is streamed to a temp file by
+    openpyxl, then into the zip. ``findings`` adds the findings annex; ``generated`` fixes the
+    date shown (tests, reproducible builds); ``content_hash`` (loaders.content_hash of the
+    record's files) identifies the version. Every format is written whatever the record's
+    size: the DOCX was refused above 20,000 activities while python-docx built it (a quarter
+    of an hour for 100,000); as streamed WordprocessingML it takes under a minute of CPU
+    there (benchmarks/README.md).
     """
     if fmt not in ROPA_FORMATS:
         raise ValueError(f"unknown format '{fmt}': use one of {', '.join(ROPA_FORMATS)}")
@@ -108,9 +108,9 @@ def write_ropa(
             record, findings=findings, generated=generated, content_hash=content_hash
         )
         if fmt == "xlsx":
-            from graph.ropa.to_xlsx import render_xlsx
+            from graph.ropa.to_xlsx import write_xlsx
 
-            out.write(render_xlsx(document, _stage(progress, "writing rows")))
+            write_xlsx(document, out, _stage(progress, "writing rows"))
             return
         if progress is not None:
             progress(f"writing {fmt}", 0, activities)

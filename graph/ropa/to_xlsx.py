@@ -20,6 +20,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,7 +47,7 @@ from graph.ropa.layout import (
     RECIPIENTS_SHEET,
 )
 from graph.ropa.print_setup import page_settings, row_height
-from graph.ropa.stable_zip import generated_datetime, stable_zip
+from graph.ropa.stable_zip import StableZipFile, generated_datetime
 from graph.ropa.text import clean_text
 from graph.spreadsheet_safety import neutralise_cell
 
@@ -290,8 +291,9 @@ def _processor_sheet(ws: WriteOnlyWorksheet, doc: RopaDocument, tick: Callable[[
         tick()
 
 
-def render_xlsx(doc: RopaDocument, progress: Progress | None = None) -> bytes:
-    """The workbook's bytes; equal documents give equal bytes (fixed zip and property dates)."""
+def write_xlsx(doc: RopaDocument, out: BinaryIO, progress: Progress | None = None) -> None:
+    """Write the workbook to ``out`` (a seekable binary file); equal documents give equal bytes
+    (fixed zip and property dates)."""
     wb = Workbook(write_only=True)
     total = 2 * len(doc.rows) + len(doc.recipients) + len(doc.processor) + len(doc.findings or ())
     done = 0
@@ -331,8 +333,14 @@ def render_xlsx(doc: RopaDocument, progress: Progress | None = None) -> bytes:
     wb.properties.created = when
     wb.properties.modified = when
 
-    buffer = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save() stamps the current time into the properties.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # ExcelWriter directly: openpyxl's save() stamps the current time into the properties; the
+    # StableZipFile gives its entries fixed times (equal documents give equal bytes).
+    with StableZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()
-    return stable_zip(buffer.getvalue())
+
+
+def render_xlsx(doc: RopaDocument, progress: Progress | None = None) -> bytes:
+    """The workbook's bytes (see :func:`write_xlsx`)."""
+    buffer = io.BytesIO()
+    write_xlsx(doc, buffer, progress)
+    return buffer.getvalue()
