@@ -1,9 +1,10 @@
-"""The streaming DOCX and HTML writers (issue 15) give the documents the previous renderers gave.
+"""The streaming writers (issue 15) give the documents the previous renderers gave.
 
-The previous renderers are kept verbatim in tests/previous_ropa/ (python-docx objects per element;
-Jinja2 rendering the whole page as one string). On Kynex (with its findings annex and processor
-section), a generated record and a record full of awkward text, the new writers' bytes equal the
-old ones; python-docx reads the new DOCX back with the same paragraphs, styles and tables.
+The previous renderers are kept verbatim in tests/previous_ropa/ (python-docx objects per
+element; Jinja2 rendering the whole page as one string; the XLSX re-packed after writing). On
+Kynex (with its findings annex and processor section), a generated record and a record full of
+awkward text, the new writers' bytes equal the old ones; python-docx reads the new DOCX back
+with the same paragraphs, styles and tables.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from graph.ropa.document import FindingLine, RopaDocument
 from graph.ropa.docx_package import package, write_package
 from graph.ropa.to_docx import _body, render_docx
 from graph.ropa.to_html import render_html, render_markdown
+from graph.ropa.to_xlsx import render_xlsx
 from graph.synthetic import generate_record
 from loaders import load_record
 from tests.conftest import minimal_record_data, write_record
 from tests.previous_ropa import to_docx as previous_docx
 from tests.previous_ropa import to_html as previous_html
+from tests.previous_ropa import to_xlsx as previous_xlsx
 
 DAY = dt.date(2026, 1, 1)
 AWKWARD = "  A & B <script>alert('x')</script> \"quoted\"\tTab\nsecond line\r\nthird\x0bvt\x0c "
@@ -87,6 +90,17 @@ def test_html_and_markdown_equal_the_previous_renderer(
     for document in documents:
         assert render_html(document) == previous_html.render_html(document)
         assert render_markdown(document) == previous_html.render_markdown(document)
+
+
+def test_xlsx_bytes_equal_the_previous_renderer(
+    kynex_record: Record, kynex_findings: object, generated: Record, make_record
+) -> None:
+    """Same cells, values, styles, widths, row heights, panes, filters and print setup: the
+    workbook written straight into a stable zip equals the re-packed one, byte for byte."""
+    documents = _documents(kynex_record, kynex_findings, generated)
+    documents.append(build_document(_awkward_record(make_record), generated=DAY))
+    for document in documents:
+        assert render_xlsx(document) == previous_xlsx.render_xlsx(document)
 
 
 def _content(data: bytes) -> list[tuple[str, ...]]:
