@@ -22,7 +22,7 @@ from graph.findings import run_findings
 from graph.model import Record
 from graph.ropa import export_ropa, export_ropa_bytes
 from graph.ropa.build import build_document
-from graph.ropa.document import FindingLine, RopaDocument
+from graph.ropa.document import FindingLine, RopaDocument, RopaExportError
 from graph.ropa.docx_package import package, write_package
 from graph.ropa.to_docx import _body, render_docx
 from graph.ropa.to_html import render_html, render_markdown
@@ -187,3 +187,14 @@ def test_export_streams_into_a_temp_file_and_leaves_the_old_file_on_failure(
         export_ropa(kynex_record, "docx", out, generated=dt.date(2027, 1, 1))
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["ropa.docx"]
+
+
+def test_a_body_over_the_plain_zip_limit_is_a_clear_error(
+    kynex_record: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below ZIP64_ABOVE activities the body keeps plain zip headers; should it still pass the
+    2 GB limit (about 200 KB of XML per activity), the export says so instead of a traceback.
+    The limit is lowered here to Kynex's size to reach that branch."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 100_000)
+    with pytest.raises(RopaExportError, match=r"over 2 GB .* export xlsx or html instead"):
+        export_ropa_bytes(kynex_record, "docx", generated=DAY)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
-from graph.ropa.document import RopaDocument, Statement
+from graph.ropa.document import RopaDocument, RopaExportError, Statement
 from graph.ropa.docx_package import STYLE_IDS, Package, package, write_package
 from graph.ropa.layout import NOT_STATED, PROCESSOR_INTRO, PROCESSOR_TITLE
 from graph.ropa.sections import doc_items
@@ -30,6 +30,10 @@ from graph.ropa.text import clean_text
 Progress = Callable[[int, int], None]
 """progress(activities written, activities in all)."""
 
+ZIP64_ABOVE = 10_000
+"""Above this many activities document.xml gets ZIP64 sizes (a 100,000-activity body is about
+1 GB of XML; 2 GB is the plain zip limit). Smaller documents keep the plain headers that every
+word processor reads; one would need about 200 KB of XML per activity to pass 2 GB."""
 MUTED = "5B6570"
 SMALL = 16  # half-points: 8 pt
 TABLE_TEXT = 17  # half-points: 8.5 pt
@@ -324,7 +328,16 @@ def write_docx(ropa: RopaDocument, out: BinaryIO, progress: Progress | None = No
     """Write the document to ``out`` (a seekable binary file); equal documents give equal bytes
     (fixed zip entry times and property dates)."""
     parts = package(clean_text(ropa.title), ropa.generated)
-    write_package(out, parts, _body(ropa, parts, progress), large=len(ropa.rows) > 10_000)
+    large = len(ropa.rows) > ZIP64_ABOVE
+    try:
+        write_package(out, parts, _body(ropa, parts, progress), large=large)
+    except RuntimeError as exc:  # zipfile: over 2 GB without ZIP64 sizes
+        if large:
+            raise
+        raise RopaExportError(
+            f"the Word document's text is over 2 GB for {len(ropa.rows):,} activities ({exc}); "
+            "export xlsx or html instead"
+        ) from None
 
 
 def render_docx(ropa: RopaDocument, progress: Progress | None = None) -> bytes:
