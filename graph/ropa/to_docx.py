@@ -11,7 +11,7 @@ every other part (styles, numbering, theme, settings, document properties) comes
 python-docx's default template, set up as before (:mod:`graph.ropa.docx_package`). python-docx
 built each paragraph, run and table cell as Python objects (about 10 µs each, hundreds per
 activity: 68 s of CPU for 10,000 activities); the markup below is exactly what those objects
-serialised to, so the document is the same, byte for byte (tests/test_ropa_docx_writer.py
+serialised to, so the document is the same, byte for byte (tests/test_ropa_streaming_writers.py
 compares both writers). All user text goes through :func:`_text`: control characters XML cannot
 hold become spaces (:func:`clean_text`) and ``& < >`` are escaped.
 """
