@@ -196,5 +196,5 @@ def test_a_body_over_the_plain_zip_limit_is_a_clear_error(
     2 GB limit (about 200 KB of XML per activity), the export says so instead of a traceback.
     The limit is lowered here to Kynex's size to reach that branch."""
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 100_000)
-    with pytest.raises(RopaExportError, match=r"over 2 GB .* export xlsx or html instead"):
+    with pytest.raises(RopaExportError, match=r"over 2 GB of text.* export xlsx or html instead"):
         export_ropa_bytes(kynex_record, "docx", generated=DAY)

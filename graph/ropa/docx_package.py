@@ -21,6 +21,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.section import Section
 from docx.shared import Emu, Pt
 
+from graph.ropa.document import RopaExportError
 from graph.ropa.stable_zip import generated_datetime, stable_entry
 
 DOCUMENT_PART = "word/document.xml"
@@ -113,13 +114,25 @@ def write_package(out: BinaryIO, parts: Package, body: Iterable[str], *, large: 
                 archive.writestr(stable_entry(name), data)
                 continue
             with archive.open(stable_entry(name), "w", force_zip64=large) as target:
+                written = 0
+
+                def put(chunk: bytes) -> None:
+                    nonlocal written
+                    written += len(chunk)
+                    if not large and written > zipfile.ZIP64_LIMIT:
+                        raise RopaExportError(
+                            "the Word document is over 2 GB of text, more than a zip without "
+                            "ZIP64 sizes can hold; export xlsx or html instead"
+                        )
+                    target.write(chunk)
+
                 pending: list[str] = []
                 size = 0
                 for piece in body:
                     pending.append(piece)
                     size += len(piece)
                     if size >= CHUNK_CHARS:
-                        target.write("".join(pending).encode("utf-8"))
+                        put("".join(pending).encode("utf-8"))
                         pending.clear()
                         size = 0
-                target.write("".join(pending).encode("utf-8"))
+                put("".join(pending).encode("utf-8"))

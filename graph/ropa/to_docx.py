@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
-from graph.ropa.document import RopaDocument, RopaExportError, Statement
+from graph.ropa.document import RopaDocument, Statement
 from graph.ropa.docx_package import STYLE_IDS, Package, package, write_package
 from graph.ropa.layout import NOT_STATED, PROCESSOR_INTRO, PROCESSOR_TITLE
 from graph.ropa.sections import doc_items
@@ -329,15 +329,7 @@ def write_docx(ropa: RopaDocument, out: BinaryIO, progress: Progress | None = No
     (fixed zip entry times and property dates)."""
     parts = package(clean_text(ropa.title), ropa.generated)
     large = len(ropa.rows) > ZIP64_ABOVE
-    try:
-        write_package(out, parts, _body(ropa, parts, progress), large=large)
-    except RuntimeError as exc:  # zipfile: over 2 GB without ZIP64 sizes
-        if large:
-            raise
-        raise RopaExportError(
-            f"the Word document's text is over 2 GB for {len(ropa.rows):,} activities ({exc}); "
-            "export xlsx or html instead"
-        ) from None
+    write_package(out, parts, _body(ropa, parts, progress), large=large)
 
 
 def render_docx(ropa: RopaDocument, progress: Progress | None = None) -> bytes:
