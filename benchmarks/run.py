@@ -272,10 +272,25 @@ def catalogue(caps: Caps, compare_max: int) -> list[Stage]:
             "export_docx",
             "export",
             "ROPA export docx",
-            "python-docx table building",
+            "WordprocessingML text streamed into the zip (deflate)",
             cap_s=caps.export,
         ),
+        Stage(
+            "export_docx_previous",
+            "export",
+            "ROPA export docx, previous renderer",
+            "python-docx objects per paragraph, run and cell",
+            cap_s=caps.export,
+            max_size=20_000,  # the previous renderer's own limit (DOCX_MAX_ACTIVITIES)
+        ),
         Stage("export_html", "export", "ROPA export html", "Jinja2 template rendering"),
+        Stage(
+            "export_html_previous",
+            "export",
+            "ROPA export html, previous renderer",
+            "Jinja2 render() of the whole page as one string",
+            cap_s=caps.export,
+        ),
         Stage(
             "dashboard_overview",
             "dashboard",
@@ -409,6 +424,8 @@ RATIOS: tuple[tuple[str, str, str], ...] = (
     ("ropagraph load: previous / now", "pipeline_previous", "pipeline"),
     ("reload: full load / one file changed", "pipeline", "reload_one_file"),
     ("xlsx export: previous / streaming", "export_xlsx_previous", "export_xlsx"),
+    ("docx export: python-docx / streamed XML", "export_docx_previous", "export_docx"),
+    ("html export: previous / streamed", "export_html_previous", "export_html"),
     ("explorer first data: whole graph / counts", "explorer_fetch", "explorer_overview"),
 )  # fmt: skip
 """Pairs whose names are not stages (``build_and_store_load``) are sums, see ``ratios_for``."""
@@ -920,6 +937,54 @@ def _setup_export_previous(paths: Paths, spec: Mapping[str, Any]) -> Timed:
     return run
 
 
+PREVIOUS_DOCS_REVISION = "fafa0af"
+"""The commit before the streaming DOCX and HTML writers: their previous renderers (python-docx
+objects; Jinja2 render() of one string) are read from it."""
+
+
+def _setup_export_previous_document(fmt: str) -> Callable[[Paths, Mapping[str, Any]], Timed]:
+    """The DOCX or HTML renderer as it was, loaded from git (with its templates), run on the
+    same record after today's build_document (as ``export_xlsx_previous`` does)."""
+
+    def setup(paths: Paths, spec: Mapping[str, Any]) -> Timed:
+        import importlib.util
+
+        ropa = _require("graph.ropa.build", "build_document")
+        folder = paths.base / f"previous_{fmt}"
+        files = {"to_docx.py": "to_docx.py"} if fmt == "docx" else {
+            "to_html.py": "to_html.py",
+            "templates/ropa.html.j2": "templates/ropa.html.j2",
+            "templates/ropa.md.j2": "templates/ropa.md.j2",
+        }  # fmt: skip
+        for source, target in files.items():
+            try:
+                text = subprocess.run(
+                    ["git", "show", f"{PREVIOUS_DOCS_REVISION}:graph/ropa/{source}"],
+                    cwd=ROOT, capture_output=True, text=True, check=True,
+                ).stdout  # fmt: skip
+            except (OSError, subprocess.CalledProcessError) as exc:
+                missing = f"the previous renderer is not in this checkout ({exc})"
+                raise NotMeasured(missing) from None
+            (folder / target).parent.mkdir(parents=True, exist_ok=True)
+            (folder / target).write_text(text, encoding="utf-8")
+        module_file = folder / next(iter(files.values()))
+        spec_ = importlib.util.spec_from_file_location(f"previous_{fmt}_renderer", module_file)
+        assert spec_ is not None and spec_.loader is not None
+        previous = importlib.util.module_from_spec(spec_)
+        spec_.loader.exec_module(previous)
+        record = _unpickle(paths.record_pickle)
+
+        def run() -> dict[str, Any]:
+            document = ropa.build_document(record)
+            if fmt == "docx":
+                return {"bytes": len(previous.render_docx(document))}
+            return {"bytes": len(previous.render_html(document).encode("utf-8"))}
+
+        return run
+
+    return setup
+
+
 def _setup_export(fmt: str) -> Callable[[Paths, Mapping[str, Any]], Timed]:
     def setup(paths: Paths, spec: Mapping[str, Any]) -> Timed:
         ropa = _require("graph.ropa", "export_ropa_bytes")
@@ -1254,7 +1319,9 @@ SETUPS: dict[str, Callable[[Paths, Mapping[str, Any]], Timed]] = {
     "export_xlsx": _setup_export("xlsx"),
     "export_xlsx_previous": _setup_export_previous,
     "export_docx": _setup_export("docx"),
+    "export_docx_previous": _setup_export_previous_document("docx"),
     "export_html": _setup_export("html"),
+    "export_html_previous": _setup_export_previous_document("html"),
     "explorer_overview": _setup_explorer_overview,
     "overview_counts": _setup_overview_counts,
     "dashboard_overview": _setup_dashboard("overview"),

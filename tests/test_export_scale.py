@@ -1,19 +1,19 @@
-"""Exports at scale: the XLSX streams and reports progress; a DOCX too large to build in
-reasonable time is refused up front, with a pointer to XLSX and HTML."""
+"""Exports at scale: every format reports progress, and a DOCX of any size is written (it was
+refused above 20,000 activities while python-docx built it; the streamed writer takes about a
+minute of CPU at 100,000, benchmarks/README.md)."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import docx
 import openpyxl
-import pytest
 from typer.testing import CliRunner
 
 import graph.ropa.export as export
 from graph.cli import app
 from graph.model import Record
-from graph.ropa import RopaExportError
 from graph.ropa.layout import MAIN_SHEET
 from tests.conftest import KYNEX
 
@@ -30,27 +30,12 @@ def test_xlsx_reports_progress_up_to_every_row(kynex_record: Record) -> None:
     assert ws.freeze_panes is not None and ws.auto_filter.ref
 
 
-def test_docx_over_the_limit_is_refused_before_any_work(
-    kynex_record: Record, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(export, "DOCX_MAX_ACTIVITIES", len(kynex_record.activities) - 1)
-    monkeypatch.setattr(export, "build_document", _must_not_run)
-    with pytest.raises(RopaExportError, match=r"export xlsx .* or html instead"):
-        export.export_ropa_bytes(kynex_record, "docx")
-
-
-def test_cli_refuses_a_too_large_docx_with_a_clear_message(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(export, "DOCX_MAX_ACTIVITIES", 1)
-    out = tmp_path / "big.docx"
+def test_cli_exports_a_docx_without_a_size_refusal(tmp_path: Path) -> None:
+    out = tmp_path / "kynex.docx"
     result = CliRunner().invoke(
         app, ["export", "ropa", str(KYNEX), "-o", str(out), "--no-findings"]
     )
-    assert result.exit_code == 1
-    assert "is refused" in result.output and "html instead" in result.output
-    assert "Traceback" not in result.output and not out.exists()
-
-
-def _must_not_run(*args: object, **kwargs: object) -> None:
-    raise AssertionError("the document was built before the refusal")
+    assert result.exit_code == 0, result.output
+    assert "is refused" not in result.output and "Traceback" not in result.output
+    document = docx.Document(str(out))
+    assert document.paragraphs[0].style.name == "Title"

@@ -5,11 +5,15 @@ Cells the record cannot fill stay empty rather than being guessed."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from graph.model import (
     Activity,
+    Art9Condition,
+    DataCategory,
     LawfulBasisId,
     ProcedureKind,
+    Recipient,
     RecipientKind,
     Record,
 )
@@ -82,9 +86,18 @@ from graph.ropa.text import (
 
 # ----------------------------------------------------------------------------- building
 
+VAGUE_RETENTION = "stated vaguely: no period or criteria a reader could apply"
+
 
 class _Index:
-    """Lookups by id over the record's collections."""
+    """Lookups by id over the record's collections, and each element's statement made once.
+
+    An element (a data category, a retention rule, a recipient's transfers…) reads the same in
+    every activity that uses it, so its statements are built here once, not once per activity
+    (at 100,000 activities that was most of the document's cost: a country's name alone is a
+    pycountry lookup). The ``users`` lists keep first-use order with a dict per element: a list
+    membership test per activity was quadratic in the number of activities sharing an element.
+    """
 
     def __init__(self, record: Record) -> None:
         self.record = record
@@ -95,7 +108,8 @@ class _Index:
         self.systems = {x.id: x for x in record.systems}
         self.measures = {x.id: x for x in record.security_measures}
         self.retention = {x.id: x for x in record.retention_rules}
-        self.users: dict[tuple[str, str], list[str]] = {}
+        self._countries: dict[str | None, str] = {}
+        self.users: dict[tuple[str, str], dict[str, None]] = {}
         for activity in record.activities:
             for kind, ids in (
                 ("recipient", [d.recipient for d in activity.recipients]),
@@ -103,76 +117,62 @@ class _Index:
                 ("measure", activity.security_measures),
             ):
                 for element_id in ids:
-                    names = self.users.setdefault((kind, element_id), [])
-                    if activity.name not in names:
-                        names.append(activity.name)
+                    self.users.setdefault((kind, element_id), {})[activity.name] = None
+        self.subject_statements = {
+            s.id: Statement(s.name, s.ref, s.description) for s in record.data_subjects
+        }
+        self.category_statements = {c.id: _category_statement(c) for c in record.data_categories}
+        self.retention_statements = {
+            rule.id: Statement(
+                retention_text(rule.name, rule.period, rule.criteria),
+                rule.ref,
+                VAGUE_RETENTION if rule.vague else None,
+            )
+            for rule in record.retention_rules
+        }
+        self.measure_statements = {
+            m.id: Statement(m.name, m.ref, m.description) for m in record.security_measures
+        }
+        self.source_statements = {
+            src.id: Statement(src.name, src.ref, src.description) for src in record.sources
+        }
+        self.system_statements = {
+            system.id: Statement(
+                SEP.join(x for x in (system.name, self.country(system.location)) if x),
+                system.ref,
+                system.description,
+            )
+            for system in record.systems
+        }
+        self.recipient_parts = {r.id: self._recipient_parts(r) for r in record.recipients}
+        self.basis_labels = {c: basis_label(c) for c in LawfulBasisId}
+        self.condition_labels = {c: condition_label(c) for c in Art9Condition}
+        self.condition_names = {c: condition_name(c) for c in Art9Condition}
+        self.rights = [
+            Statement(f"{p.name}: {p.channel}" if p.channel else p.name, p.ref, p.description)
+            for p in record.procedures
+            if p.kind in RIGHT_PROCEDURES
+        ]
+        self.withdrawal = [
+            Statement(f"{p.name}: {p.channel}" if p.channel else p.name, p.ref, p.description)
+            for p in record.procedures
+            if p.kind is ProcedureKind.consent_withdrawal
+        ]
 
-    def used_by(self, kind: str, element_id: str) -> str:
-        return "\n".join(self.users.get((kind, element_id), []))
+    def country(self, code: str | None) -> str:
+        """:func:`country_label`, looked up once per code."""
+        label = self._countries.get(code)
+        if label is None:
+            label = self._countries[code] = country_label(code)
+        return label
 
-
-def _activity_row(activity: Activity, ix: _Index) -> RopaRow:
-    record = ix.record
-    disclosed = [
-        (d, ix.recipients[d.recipient]) for d in activity.recipients if d.recipient in ix.recipients
-    ]
-    cells: dict[str, Cell] = {}
-
-    if activity.business_function:
-        cells[H_BUSINESS_FUNCTION] = (Statement(activity.business_function, activity.ref),)
-    cells[H_PURPOSE] = _lines(Statement(p, activity.ref) for p in activity.purposes)
-    cells[H_JOINT_CONTROLLER] = _lines(
-        Statement(
-            SEP.join(x for x in (r.name, country_label(r.country)) if x),
-            r.ref,
-        )
-        for _, r in disclosed
-        if r.kind is RecipientKind.joint_controller
-    )
-    cells[H_SUBJECTS] = _lines(
-        Statement(ix.subjects[s].name, ix.subjects[s].ref, ix.subjects[s].description)
-        for s in activity.data_subjects
-        if s in ix.subjects
-    )
-    category_statements = []
-    for cid in activity.data_categories:
-        category = ix.categories.get(cid)
-        if category is None:
-            continue
-        flags = []
-        if category.special_category is not None:
-            flags.append(f"special category: {category.special_category.value.replace('_', ' ')}")
-        if category.criminal_offence:
-            flags.append("criminal offence data")
-        category_statements.append(Statement(category.name, category.ref, "; ".join(flags) or None))
-    cells[H_CATEGORIES] = _lines(category_statements)
-    cells[H_RECIPIENTS] = _lines(
-        Statement(
-            r.name,
-            d.ref or r.ref,
-            "; ".join(
-                x
-                for x in (
-                    kind_label(r.kind),
-                    "category of recipient" if r.category_only else None,
-                    country_label(r.country) or None,
-                    f"purpose: {d.purpose}" if d.purpose else None,
-                )
-                if x
-            ),
-        )
-        for d, r in disclosed
-    )
-    cells[H_CONTRACT] = _lines(
-        Statement(f"{r.name}: {r.contract_ref}", r.ref) for _, r in disclosed if r.contract_ref
-    )
-    countries: list[Statement] = []
-    safeguards: list[Statement] = []
-    for _, r in disclosed:
+    def _recipient_parts(self, r: Recipient) -> _RecipientParts:
+        countries: list[Statement] = []
+        safeguards: list[Statement] = []
         for t in r.transfers:
             where = transfer_destination(t, r)
             countries.append(
-                Statement(f"{country_label(where) or NOT_STATED_COUNTRY}{SEP}{r.name}", t.ref)
+                Statement(f"{self.country(where) or NOT_STATED_COUNTRY}{SEP}{r.name}", t.ref)
             )
             extra = []
             if t.certified is not None:
@@ -186,27 +186,88 @@ def _activity_row(activity: Activity, ix: _Index) -> RopaRow:
                     "; ".join([mechanism_article(t.mechanism), *extra]) or None,
                 )
             )
-    cells[H_COUNTRIES] = _lines(countries)
-    cells[H_SAFEGUARDS] = _lines(safeguards)
-    cells[H_RETENTION] = _lines(
-        Statement(
-            retention_text(rule.name, rule.period, rule.criteria),
-            rule.ref,
-            "stated vaguely: no period or criteria a reader could apply" if rule.vague else None,
+        return _RecipientParts(
+            joint=(
+                Statement(SEP.join(x for x in (r.name, self.country(r.country)) if x), r.ref)
+                if r.kind is RecipientKind.joint_controller
+                else None
+            ),
+            qualifiers=(
+                kind_label(r.kind),
+                "category of recipient" if r.category_only else None,
+                self.country(r.country) or None,
+            ),
+            contract=Statement(f"{r.name}: {r.contract_ref}", r.ref) if r.contract_ref else None,
+            countries=tuple(countries),
+            safeguards=tuple(safeguards),
         )
-        for rule in (ix.retention[r] for r in activity.retention if r in ix.retention)
+
+    def used_by(self, kind: str, element_id: str) -> str:
+        return "\n".join(self.users.get((kind, element_id), {}))
+
+
+@dataclass(frozen=True)
+class _RecipientParts:
+    """What a recipient contributes to every activity disclosing to it."""
+
+    joint: Statement | None
+    qualifiers: tuple[str | None, ...]
+    contract: Statement | None
+    countries: tuple[Statement, ...]
+    safeguards: tuple[Statement, ...]
+
+
+def _category_statement(category: DataCategory) -> Statement:
+    flags = []
+    if category.special_category is not None:
+        flags.append(f"special category: {category.special_category.value.replace('_', ' ')}")
+    if category.criminal_offence:
+        flags.append("criminal offence data")
+    return Statement(category.name, category.ref, "; ".join(flags) or None)
+
+
+def _activity_row(activity: Activity, ix: _Index) -> RopaRow:
+    disclosed = [
+        (d, ix.recipient_parts[d.recipient])
+        for d in activity.recipients
+        if d.recipient in ix.recipient_parts
+    ]
+    names = {d.recipient: ix.recipients[d.recipient].name for d, _ in disclosed}
+    cells: dict[str, Cell] = {}
+
+    if activity.business_function:
+        cells[H_BUSINESS_FUNCTION] = (Statement(activity.business_function, activity.ref),)
+    cells[H_PURPOSE] = _lines(Statement(p, activity.ref) for p in activity.purposes)
+    cells[H_JOINT_CONTROLLER] = _lines(parts.joint for _, parts in disclosed if parts.joint)
+    subjects = ix.subject_statements
+    cells[H_SUBJECTS] = _lines(subjects[s] for s in activity.data_subjects if s in subjects)
+    categories = ix.category_statements
+    cells[H_CATEGORIES] = _lines(categories[c] for c in activity.data_categories if c in categories)
+    cells[H_RECIPIENTS] = _lines(
+        Statement(
+            names[d.recipient],
+            d.ref or ix.recipients[d.recipient].ref,
+            "; ".join(
+                x for x in (*parts.qualifiers, f"purpose: {d.purpose}" if d.purpose else None) if x
+            ),
+        )
+        for d, parts in disclosed
     )
-    cells[H_SECURITY] = _lines(
-        Statement(m.name, m.ref, m.description)
-        for m in (ix.measures[x] for x in activity.security_measures if x in ix.measures)
-    )
+    cells[H_CONTRACT] = _lines(parts.contract for _, parts in disclosed if parts.contract)
+    cells[H_COUNTRIES] = _lines(s for _, parts in disclosed for s in parts.countries)
+    cells[H_SAFEGUARDS] = _lines(s for _, parts in disclosed for s in parts.safeguards)
+    retention = ix.retention_statements
+    cells[H_RETENTION] = _lines(retention[r] for r in activity.retention if r in retention)
+    measures = ix.measure_statements
+    cells[H_SECURITY] = _lines(measures[m] for m in activity.security_measures if m in measures)
     art6 = _lines(
-        Statement(basis_label(c.basis), c.ref, note_detail(c.note)) for c in activity.lawful_bases
+        Statement(ix.basis_labels[c.basis], c.ref, note_detail(c.note))
+        for c in activity.lawful_bases
     )
     cells[H_ART6] = art6
     cells[H_ART6_SPECIAL] = art6
     cells[H_ART9] = _lines(
-        Statement(condition_label(c.condition), c.ref, note_detail(c.note))
+        Statement(ix.condition_labels[c.condition], c.ref, note_detail(c.note))
         for c in activity.special_category_conditions
     )
     interests = [
@@ -219,21 +280,13 @@ def _activity_row(activity: Activity, ix: _Index) -> RopaRow:
         Statement(c.legitimate_interest, c.ref) for c in interests if c.legitimate_interest
     )
     cells[H_LIA] = _lines(Statement(c.lia_ref, c.ref) for c in activity.lawful_bases if c.lia_ref)
-    cells[H_RIGHTS] = _rights(activity, record)
+    cells[H_RIGHTS] = _rights(activity, ix)
     if activity.automated_decision_making:
         cells[H_ADM] = (Statement(activity.automated_decision_making, activity.ref),)
-    cells[H_SOURCE] = _lines(
-        Statement(src.name, src.ref, src.description)
-        for src in (ix.sources[s] for s in activity.sources if s in ix.sources)
-    )
-    cells[H_LOCATION] = _lines(
-        Statement(
-            SEP.join(x for x in (system.name, country_label(system.location)) if x),
-            system.ref,
-            system.description,
-        )
-        for system in (ix.systems[s] for s in activity.systems if s in ix.systems)
-    )
+    sources = ix.source_statements
+    cells[H_SOURCE] = _lines(sources[s] for s in activity.sources if s in sources)
+    systems = ix.system_statements
+    cells[H_LOCATION] = _lines(systems[s] for s in activity.systems if s in systems)
     if activity.dpia is not None:
         dpia = activity.dpia
         if dpia.required is not None:
@@ -243,7 +296,7 @@ def _activity_row(activity: Activity, ix: _Index) -> RopaRow:
         if dpia.reference:
             cells[H_DPIA_LINK] = (Statement(dpia.reference, dpia.ref),)
     schedule1 = [
-        Statement(f"{condition_name(c.condition)}: {c.dpa_schedule1}", c.ref)
+        Statement(f"{ix.condition_names[c.condition]}: {c.dpa_schedule1}", c.ref)
         for c in activity.special_category_conditions
         if c.dpa_schedule1
     ]
@@ -264,24 +317,16 @@ def _activity_row(activity: Activity, ix: _Index) -> RopaRow:
     )
 
 
-def _rights(activity: Activity, record: Record) -> Cell:
+def _rights(activity: Activity, ix: _Index) -> Cell:
     """The record's right procedures, plus how to withdraw consent where consent is relied on."""
-    statements = [
-        Statement(f"{p.name}: {p.channel}" if p.channel else p.name, p.ref, p.description)
-        for p in record.procedures
-        if p.kind in RIGHT_PROCEDURES
-    ]
+    statements = list(ix.rights)
     if activity.consent_withdrawal is not None:
         withdrawal = activity.consent_withdrawal
         statements.append(
             Statement(f"{CONSENT_WITHDRAWAL_LABEL}: {withdrawal.mechanism}", withdrawal.ref)
         )
     elif any(c.basis is LawfulBasisId.consent for c in activity.lawful_bases):
-        statements.extend(
-            Statement(f"{p.name}: {p.channel}" if p.channel else p.name, p.ref, p.description)
-            for p in record.procedures
-            if p.kind is ProcedureKind.consent_withdrawal
-        )
+        statements.extend(ix.withdrawal)
     return _lines(statements)
 
 

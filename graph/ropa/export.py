@@ -9,17 +9,20 @@ does not pay for python-docx).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-from graph.atomic import atomic_write_bytes
+from graph.atomic import atomic_path
+from graph.gcpause import gc_paused
 from graph.model import Record
 from graph.ropa.build import build_document
 from graph.ropa.document import FindingLike, FindingsLike, RopaExportError
 from graph.ropa.layout import ICO_HEADINGS
 
 __all__ = [
-    "DOCX_MAX_ACTIVITIES",
     "ICO_HEADINGS",
     "ROPA_FORMATS",
     "ROPA_MEDIA_TYPES",
@@ -30,13 +33,10 @@ __all__ = [
     "export_ropa",
     "export_ropa_bytes",
     "format_for",
+    "write_ropa",
 ]
 
 ROPA_FORMATS = ("xlsx", "docx", "html", "md")
-DOCX_MAX_ACTIVITIES = 20_000
-"""Above this a DOCX is refused: python-docx builds every paragraph and table cell as Python
-objects (about 10 s per 1,000 activities on 2 cores, benchmarks/README.md), so 100,000
-activities would take a quarter of an hour or more; the XLSX and HTML exports stream."""
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as an export advances (rows written, for XLSX)."""
 ROPA_MEDIA_TYPES: dict[str, str] = {
@@ -75,6 +75,67 @@ def format_for(out: Path, fmt: str | None = None) -> str:
     return fmt
 
 
+def write_ropa(
+    record: Record,
+    fmt: str,
+    out: BinaryIO,
+    *,
+    findings: FindingsLike | None = None,
+    generated: dt.date | None = None,
+    content_hash: str | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Write the ROPA of ``record`` in ``fmt`` (one of :data:`ROPA_FORMATS`) to ``out``.
+
+    ``out`` is a seekable binary file (the zip formats go back to fill in entry sizes). DOCX
+    and HTML are streamed as they are made; each XLSX sheet is streamed to a temp file by
+    openpyxl, then into the zip. ``findings`` adds the findings annex; ``generated`` fixes the
+    date shown (tests, reproducible builds); ``content_hash`` (loaders.content_hash of the
+    record's files) identifies the version. Every format is written whatever the record's
+    size: the DOCX was refused above 20,000 activities while python-docx built it (a quarter
+    of an hour for 100,000); as streamed WordprocessingML it takes under a minute of CPU
+    there (benchmarks/README.md).
+    """
+    if fmt not in ROPA_FORMATS:
+        raise ValueError(f"unknown format '{fmt}': use one of {', '.join(ROPA_FORMATS)}")
+    activities = len(record.activities)
+    if progress is not None:
+        progress("building the document", 0, activities)
+    # The document and its renderings are millions of small objects and no reference cycles:
+    # the cyclic collector's rescans of the growing heap were a third of the work.
+    with gc_paused():
+        document = build_document(
+            record, findings=findings, generated=generated, content_hash=content_hash
+        )
+        if fmt == "xlsx":
+            from graph.ropa.to_xlsx import write_xlsx
+
+            write_xlsx(document, out, _stage(progress, "writing rows"))
+            return
+        if progress is not None:
+            progress(f"writing {fmt}", 0, activities)
+        writing = _stage(progress, f"writing {fmt}")
+        if fmt == "docx":
+            from graph.ropa.to_docx import write_docx
+
+            write_docx(document, out, writing)
+            return
+        from graph.ropa.to_html import render_markdown, write_html
+
+        if fmt == "html":
+            write_html(document, out, writing)
+        else:
+            out.write(render_markdown(document).encode("utf-8"))
+
+
+def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    """A renderer's progress(done, total) reported as ``stage`` of the export."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda done, total: report(stage, done, total)
+
+
 def export_ropa_bytes(
     record: Record,
     fmt: str,
@@ -84,43 +145,18 @@ def export_ropa_bytes(
     content_hash: str | None = None,
     progress: Progress | None = None,
 ) -> bytes:
-    """The ROPA of ``record`` in ``fmt`` (one of :data:`ROPA_FORMATS`) as bytes.
-
-    ``findings`` adds the findings annex; ``generated`` fixes the date shown (tests, reproducible
-    builds); ``content_hash`` (loaders.content_hash of the record's files) identifies the version.
-    A DOCX of more than :data:`DOCX_MAX_ACTIVITIES` activities is refused with
-    :class:`RopaExportError` (before any work), pointing at XLSX and HTML.
-    """
-    if fmt not in ROPA_FORMATS:
-        raise ValueError(f"unknown format '{fmt}': use one of {', '.join(ROPA_FORMATS)}")
-    activities = len(record.activities)
-    if fmt == "docx" and activities > DOCX_MAX_ACTIVITIES:
-        raise RopaExportError(
-            f"a DOCX of {activities:,} activities is refused: Word documents are built object by "
-            f"object and this one would take well over {activities // 1000 * 10 // 60} minutes "
-            f"(the limit is {DOCX_MAX_ACTIVITIES:,} activities); export xlsx (the ICO layout, "
-            "streamed) or html instead"
-        )
-    if progress is not None:
-        progress("building the document", 0, activities)
-    document = build_document(
-        record, findings=findings, generated=generated, content_hash=content_hash
+    """The ROPA of ``record`` in ``fmt`` as bytes (see :func:`write_ropa`)."""
+    buffer = io.BytesIO()
+    write_ropa(
+        record,
+        fmt,
+        buffer,
+        findings=findings,
+        generated=generated,
+        content_hash=content_hash,
+        progress=progress,
     )
-    if fmt == "xlsx":
-        from graph.ropa.to_xlsx import render_xlsx
-
-        step = (lambda done, total: progress("writing rows", done, total)) if progress else None
-        return render_xlsx(document, step)
-    if progress is not None:
-        progress(f"writing {fmt}", 0, activities)
-    if fmt == "docx":
-        from graph.ropa.to_docx import render_docx
-
-        return render_docx(document)
-    from graph.ropa.to_html import render_html, render_markdown
-
-    text = render_html(document) if fmt == "html" else render_markdown(document)
-    return text.encode("utf-8")
+    return buffer.getvalue()
 
 
 def export_ropa(
@@ -133,13 +169,18 @@ def export_ropa(
     content_hash: str | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the ROPA to ``out`` atomically (an interrupted run leaves the old file intact)."""
-    data = export_ropa_bytes(
-        record,
-        fmt,
-        findings=findings,
-        generated=generated,
-        content_hash=content_hash,
-        progress=progress,
-    )
-    return atomic_write_bytes(out, data)
+    """Write the ROPA to ``out`` atomically, streamed into a temp file beside it that replaces
+    ``out`` only when complete (an interrupted or refused export leaves the old file intact)."""
+    with atomic_path(out) as tmp, tmp.open("wb") as handle:
+        write_ropa(
+            record,
+            fmt,
+            handle,
+            findings=findings,
+            generated=generated,
+            content_hash=content_hash,
+            progress=progress,
+        )
+        handle.flush()
+        os.fsync(handle.fileno())
+    return out

@@ -28,11 +28,13 @@ from graph.ropa.layout import (
     STATED_AS_OPEN,
 )
 
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(value: str) -> str:
-    """Control characters XML cannot hold (stray form feeds from pasted text) become spaces."""
+    """Characters XML 1.0 cannot hold become spaces: control characters (stray form feeds from
+    pasted text), lone surrogates (a ``\\ud800`` escape in a quoted YAML string; they cannot
+    be written as UTF-8 either) and the non-characters U+FFFE/U+FFFF."""
     return _XML_ILLEGAL.sub(" ", value)
 
 

@@ -20,6 +20,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -45,13 +46,21 @@ from graph.ropa.layout import (
     RECIPIENT_HEADINGS,
     RECIPIENTS_SHEET,
 )
-from graph.ropa.print_setup import page_settings, row_height
-from graph.ropa.stable_zip import generated_datetime, stable_zip
+from graph.ropa.print_setup import (
+    LINE_HEIGHT,
+    MAX_ROW_HEIGHT,
+    lines_needed,
+    page_settings,
+    row_height,
+)
+from graph.ropa.stable_zip import StableZipFile, generated_datetime
 from graph.ropa.text import clean_text
 from graph.spreadsheet_safety import neutralise_cell
 
 EXCEL_CELL_LIMIT = 32_767
 MIN_WIDTH, MAX_WIDTH = 12, 60
+CACHED_CHARS = 400
+"""Row heights: line counts of values up to this long are kept for reuse within a table."""
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
@@ -63,13 +72,18 @@ Progress = Callable[[int, int], None]
 """progress(rows written, rows in all): called as the sheets stream out."""
 
 
-def _safe(value: str, where: str) -> str:
-    """Text made safe: formula-neutralised, XML-clean, and within Excel's cell limit."""
+def _safe(value: str, where: str, *parts: str) -> str:
+    """Text made safe: formula-neutralised, XML-clean, and within Excel's cell limit. ``where``
+    names the cell in the error; with ``parts`` it is a format string filled only then (a main
+    sheet has 30 cells per activity)."""
+    if not value:
+        return value
     text = neutralise_cell(clean_text(value))
     if len(text) > EXCEL_CELL_LIMIT:
         raise RopaExportError(
-            f"{where}: {len(text)} characters, over Excel's {EXCEL_CELL_LIMIT}-character cell "
-            "limit; shorten the text in the record or export DOCX/HTML instead"
+            f"{where.format(*parts) if parts else where}: {len(text)} characters, over Excel's "
+            f"{EXCEL_CELL_LIMIT}-character cell limit; shorten the text in the record or export "
+            "DOCX/HTML instead"
         )
     return text
 
@@ -115,12 +129,12 @@ class _Cells:
 
 def _widths(header: Sequence[str], rows: Iterable[Row]) -> list[float]:
     """Column widths from the content (capped, so text wraps): headings wrap; a long data line
-    should too, but never split a word."""
+    should too, but never split a word. Each distinct value of a column is measured once."""
     longest = [max(map(len, h.split()), default=0) + 2 for h in header]
-    for row in rows:
-        for column, value in enumerate(row):
+    for column, values in enumerate(zip(*rows, strict=True)):
+        for value in set(values):
             if value:
-                words = max(map(len, value.split()))
+                words = max(map(len, value.split()), default=0)
                 line = min(max(map(len, value.splitlines())), 40)
                 if words + 2 > longest[column] or line > longest[column]:
                     longest[column] = max(words + 2, line)
@@ -145,12 +159,38 @@ def _fit(ws: WriteOnlyWorksheet, row: int, values: Sequence[str], widths: Sequen
     ws.row_dimensions[row].height = row_height(values, widths)
 
 
+class _Heights:
+    """:func:`row_height` for a table's rows, each distinct value's line count computed once
+    per column (a rights or lawful-basis cell repeats across thousands of activities); values
+    longer than a few lines are measured each time rather than kept."""
+
+    def __init__(self, widths: Sequence[float]) -> None:
+        self.widths = widths
+        self.seen: list[dict[str, int]] = [{} for _ in widths]
+
+    def fit(self, ws: WriteOnlyWorksheet, row: int, values: Sequence[str]) -> None:
+        lines = 1
+        for value, width, seen in zip(values, self.widths, self.seen, strict=False):
+            if value:
+                count = seen.get(value)
+                if count is None:
+                    count = lines_needed(value, width)
+                    if len(value) <= CACHED_CHARS:
+                        seen[value] = count
+                lines = max(lines, count)
+        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 3)
+
+
 def _main_rows(doc: RopaDocument) -> Iterator[Row]:
     for ropa_row in doc.rows:
+        cells = ropa_row.cells
+        activity_id = ropa_row.activity_id
         yield [
             _safe(
-                "\n".join(ropa_row.lines(heading)),
-                f"activity '{ropa_row.activity_id}', column '{heading}'",
+                "\n".join([s.text for s in cells.get(heading, ())]),
+                "activity '{}', column '{}'",
+                activity_id,
+                heading,
             )
             for heading in ICO_HEADINGS
         ]
@@ -171,8 +211,9 @@ def _main_sheet(ws: WriteOnlyWorksheet, doc: RopaDocument, tick: Callable[[], No
     for offset, values in enumerate(parties):  # the controller block wraps too
         _fit(ws, 5 + offset, [doc.parties[offset].role, *values], block_widths)
     _fit(ws, header_row, ICO_HEADINGS, widths)
+    heights = _Heights(widths)
     for offset, values in enumerate(rows, start=1):
-        _fit(ws, header_row + offset, values, widths)
+        heights.fit(ws, header_row + offset, values)
 
     about = f"Generated {doc.generated.isoformat()} by ropagraph from “{doc.record_name}”"
     if doc.version:
@@ -203,8 +244,9 @@ def _stream_table(
     widths = _widths(headings, rows)
     _table_settings(ws, 1, widths, len(rows))
     _fit(ws, 1, headings, widths)
+    heights = _Heights(widths)
     for offset, values in enumerate(rows, start=2):
-        _fit(ws, offset, values, widths)
+        heights.fit(ws, offset, values)
     ws.append(cells.headings(headings))
     for values in rows:
         ws.append(cells.row(values))
@@ -290,8 +332,9 @@ def _processor_sheet(ws: WriteOnlyWorksheet, doc: RopaDocument, tick: Callable[[
         tick()
 
 
-def render_xlsx(doc: RopaDocument, progress: Progress | None = None) -> bytes:
-    """The workbook's bytes; equal documents give equal bytes (fixed zip and property dates)."""
+def write_xlsx(doc: RopaDocument, out: BinaryIO, progress: Progress | None = None) -> None:
+    """Write the workbook to ``out`` (a seekable binary file); equal documents give equal bytes
+    (fixed zip and property dates)."""
     wb = Workbook(write_only=True)
     total = 2 * len(doc.rows) + len(doc.recipients) + len(doc.processor) + len(doc.findings or ())
     done = 0
@@ -331,8 +374,14 @@ def render_xlsx(doc: RopaDocument, progress: Progress | None = None) -> bytes:
     wb.properties.created = when
     wb.properties.modified = when
 
-    buffer = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save() stamps the current time into the properties.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # ExcelWriter directly: openpyxl's save() stamps the current time into the properties; the
+    # StableZipFile gives its entries fixed times (equal documents give equal bytes).
+    with StableZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()
-    return stable_zip(buffer.getvalue())
+
+
+def render_xlsx(doc: RopaDocument, progress: Progress | None = None) -> bytes:
+    """The workbook's bytes (see :func:`write_xlsx`)."""
+    buffer = io.BytesIO()
+    write_xlsx(doc, buffer, progress)
+    return buffer.getvalue()
