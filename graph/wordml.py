@@ -82,8 +82,8 @@ def template_document(font_size: Length, style_ids: Mapping[str, str]) -> DocxDo
     body names by id are checked, so a template change fails loudly instead of unstyled text."""
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"  # type: ignore[attr-defined]
-    normal.font.size = font_size  # type: ignore[attr-defined]
+    normal.font.name = "Calibri"
+    normal.font.size = font_size
     for name, style_id in style_ids.items():
         if doc.styles[name].style_id != style_id:
             raise RuntimeError(f"python-docx's template names style '{name}' differently")

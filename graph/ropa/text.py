@@ -18,7 +18,6 @@ from graph.model import (
     country_name,
 )
 from graph.reference import reference_by_id
-from graph.wordml import clean_text as clean_text
 from graph.ropa.layout import (
     NOT_STATED_COUNTRY,
     ROLE_NOT_STATED,
@@ -26,6 +25,8 @@ from graph.ropa.layout import (
     STATED_AS_CLOSE,
     STATED_AS_OPEN,
 )
+from graph.wordml import clean_text as clean_text
+
 
 def country_label(code: str | None) -> str:
     """'United States (US)': the name a reader knows and the code the importer reads back."""

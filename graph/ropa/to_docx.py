@@ -12,8 +12,8 @@ python-docx's default template, set up as before (:mod:`graph.ropa.docx_package`
 built each paragraph, run and table cell as Python objects (about 10 µs each, hundreds per
 activity: 68 s of CPU for 10,000 activities); the markup below is exactly what those objects
 serialised to, so the document is the same, byte for byte (tests/test_ropa_streaming_writers.py
-compares both writers). All user text goes through :func:`graph.wordml.run_content`: control characters XML
-cannot hold become spaces and ``& < >`` are escaped.
+compares both writers). All user text goes through :func:`graph.wordml.run_content`: control
+characters XML cannot hold become spaces and ``& < >`` are escaped.
 """
 
 from __future__ import annotations
