@@ -16,14 +16,16 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import RGBColor
+from typer.testing import CliRunner
 
+from graph.cli import app
 from graph.model import Record
 from graph.notice import build_notice, export_notice, notice_bytes
 from graph.notice.model import Notice, Section, Statement
 from graph.notice.render import render_docx
 from graph.synthetic import generate_record
 from loaders import load_record
-from tests.conftest import minimal_record_data, write_record
+from tests.conftest import KYNEX, minimal_record_data, write_record
 from tests.previous_notice import render as previous
 
 DAY = dt.date(2026, 1, 1)
@@ -141,10 +143,15 @@ def test_export_writes_the_bytes_atomically_and_keeps_the_old_file_on_failure(
 
 
 def test_a_body_over_the_plain_zip_limit_is_a_clear_error(
-    kynex_record: Record, monkeypatch: pytest.MonkeyPatch
+    kynex_record: Record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A notice would need about 2 GB of text to pass the plain zip limit; should it, the export
-    says so instead of writing a broken file. The limit is lowered to Kynex's size here."""
+    says so instead of writing a broken file, and the command line prints it without a
+    traceback. The limit is lowered to Kynex's size here."""
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 10_000)
     with pytest.raises(ValueError, match=r"over 2 GB of text.* export md or html instead"):
         notice_bytes(build_notice(kynex_record, DAY), "docx")
+    out = tmp_path / "notice.docx"
+    result = CliRunner().invoke(app, ["export", "notice", str(KYNEX), "--out", str(out)])
+    assert result.exit_code == 1 and "export md or html instead" in result.output
+    assert "Traceback" not in result.output and not out.exists()
