@@ -292,6 +292,20 @@ def catalogue(caps: Caps, compare_max: int) -> list[Stage]:
             cap_s=caps.export,
         ),
         Stage(
+            "export_notice_docx",
+            "export",
+            "privacy notice export docx (notice_bytes, after build_notice)",
+            "WordprocessingML text streamed into the zip (deflate)",
+            cap_s=caps.export,
+        ),
+        Stage(
+            "export_notice_docx_previous",
+            "export",
+            "privacy notice export docx, previous renderer",
+            "python-docx objects per paragraph and run",
+            cap_s=caps.export,
+        ),
+        Stage(
             "dashboard_overview",
             "dashboard",
             "dashboard Overview first render",
@@ -426,6 +440,8 @@ RATIOS: tuple[tuple[str, str, str], ...] = (
     ("xlsx export: previous / streaming", "export_xlsx_previous", "export_xlsx"),
     ("docx export: python-docx / streamed XML", "export_docx_previous", "export_docx"),
     ("html export: previous / streamed", "export_html_previous", "export_html"),
+    ("notice docx: python-docx / streamed XML", "export_notice_docx_previous",
+     "export_notice_docx"),
     ("explorer first data: whole graph / counts", "explorer_fetch", "explorer_overview"),
 )  # fmt: skip
 """Pairs whose names are not stages (``build_and_store_load``) are sums, see ``ratios_for``."""
@@ -1004,6 +1020,44 @@ def _setup_export(fmt: str) -> Callable[[Paths, Mapping[str, Any]], Timed]:
     return setup
 
 
+PREVIOUS_NOTICE_REVISION = "b376ab8"
+"""The commit before the notice's streamed Word writer: its python-docx renderer is read from it."""
+
+
+def _setup_export_notice_docx(previous: bool) -> Callable[[Paths, Mapping[str, Any]], Timed]:
+    """notice_bytes(notice, "docx") on the notice built (untimed) from the same record; with
+    ``previous`` the python-docx renderer as it was, loaded from git (same-run ratio)."""
+
+    def setup(paths: Paths, spec: Mapping[str, Any]) -> Timed:
+        import importlib.util
+
+        notice_api = _require("graph.notice", "build_notice")
+        render: Any = importlib.import_module("graph.notice.render")
+        if previous:
+            try:
+                text = subprocess.run(
+                    ["git", "show", f"{PREVIOUS_NOTICE_REVISION}:graph/notice/render.py"],
+                    cwd=ROOT, capture_output=True, text=True, check=True,
+                ).stdout  # fmt: skip
+            except (OSError, subprocess.CalledProcessError) as exc:
+                missing = f"the previous renderer is not in this checkout ({exc})"
+                raise NotMeasured(missing) from None
+            module_file = paths.base / "previous_notice_render.py"
+            module_file.write_text(text, encoding="utf-8")
+            spec_ = importlib.util.spec_from_file_location("previous_notice_render", module_file)
+            assert spec_ is not None and spec_.loader is not None
+            render = importlib.util.module_from_spec(spec_)
+            spec_.loader.exec_module(render)
+        notice = notice_api.build_notice(_unpickle(paths.record_pickle))
+
+        def run() -> dict[str, Any]:
+            return {"bytes": len(render.notice_bytes(notice, "docx"))}
+
+        return run
+
+    return setup
+
+
 def _grand_graph(graph: Any) -> Any:
     """The graph as grand-cypher wants it: labels and types as ``__labels__`` sets."""
     import networkx as nx
@@ -1322,6 +1376,8 @@ SETUPS: dict[str, Callable[[Paths, Mapping[str, Any]], Timed]] = {
     "export_docx_previous": _setup_export_previous_document("docx"),
     "export_html": _setup_export("html"),
     "export_html_previous": _setup_export_previous_document("html"),
+    "export_notice_docx": _setup_export_notice_docx(previous=False),
+    "export_notice_docx_previous": _setup_export_notice_docx(previous=True),
     "explorer_overview": _setup_explorer_overview,
     "overview_counts": _setup_overview_counts,
     "dashboard_overview": _setup_dashboard("overview"),

@@ -145,6 +145,8 @@ def register(cli: ModuleType) -> None:
             written = export_notice(notice, kind, target)
         except OSError as exc:
             raise cli.fail(f"cannot write {target}: {exc.strerror or exc}") from None
+        except ValueError as exc:  # a Word notice over the plain zip limit: say so, no traceback
+            raise cli.fail(str(exc)) from None
         gaps = notice.gaps
         cli.out.print(
             f"[green]✓[/] Wrote {escape(str(written))} ({kind}: {len(notice.statements())} "

@@ -8,8 +8,6 @@ read from data/reference; when an entry is missing the id is shown rather than a
 
 from __future__ import annotations
 
-import re
-
 from graph.model import (
     Art9Condition,
     LawfulBasisId,
@@ -27,15 +25,7 @@ from graph.ropa.layout import (
     STATED_AS_CLOSE,
     STATED_AS_OPEN,
 )
-
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean_text(value: str) -> str:
-    """Characters XML 1.0 cannot hold become spaces: control characters (stray form feeds from
-    pasted text), lone surrogates (a ``\\ud800`` escape in a quoted YAML string; they cannot
-    be written as UTF-8 either) and the non-characters U+FFFE/U+FFFF."""
-    return _XML_ILLEGAL.sub(" ", value)
+from graph.wordml import clean_text as clean_text
 
 
 def country_label(code: str | None) -> str:

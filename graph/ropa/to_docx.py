@@ -12,8 +12,8 @@ python-docx's default template, set up as before (:mod:`graph.ropa.docx_package`
 built each paragraph, run and table cell as Python objects (about 10 µs each, hundreds per
 activity: 68 s of CPU for 10,000 activities); the markup below is exactly what those objects
 serialised to, so the document is the same, byte for byte (tests/test_ropa_streaming_writers.py
-compares both writers). All user text goes through :func:`_text`: control characters XML cannot
-hold become spaces (:func:`clean_text`) and ``& < >`` are escaped.
+compares both writers). All user text goes through :func:`graph.wordml.run_content`: control
+characters XML cannot hold become spaces and ``& < >`` are escaped.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from graph.ropa.docx_package import STYLE_IDS, Package, package, write_package
 from graph.ropa.layout import NOT_STATED, PROCESSOR_INTRO, PROCESSOR_TITLE
 from graph.ropa.sections import doc_items
 from graph.ropa.text import clean_text
+from graph.wordml import run_content
 
 Progress = Callable[[int, int], None]
 """progress(activities written, activities in all)."""
@@ -46,35 +47,7 @@ _R_TABLE_HEAD = f'<w:r><w:rPr><w:b/><w:sz w:val="{TABLE_TEXT}"/></w:rPr>'
 _R_DETAIL = f'<w:r><w:rPr><w:color w:val="{MUTED}"/></w:rPr>'
 _R_SOURCE = f'<w:r><w:rPr><w:color w:val="{MUTED}"/><w:sz w:val="{SMALL}"/></w:rPr>'
 _BREAK_RUN = "<w:r><w:br/></w:r>"
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def _text(value: str | None) -> str:
-    """User text as run content: ``<w:t>`` pieces, ``<w:br/>`` for a line break, ``<w:tab/>``
-    for a tab (as python-docx's run.text did), escaped and cleaned."""
-    text = clean_text(value or "")
-    if "\n" not in text and "\r" not in text and "\t" not in text:
-        return _t(text) if text else ""
-    out: list[str] = []
-    piece: list[str] = []
-    for char in text:
-        if char in "\t\r\n":
-            if piece:
-                out.append(_t("".join(piece)))
-                piece.clear()
-            out.append("<w:tab/>" if char == "\t" else "<w:br/>")
-        else:
-            piece.append(char)
-    if piece:
-        out.append(_t("".join(piece)))
-    return "".join(out)
-
-
-def _t(text: str) -> str:
-    escaped = text.translate(_ESCAPES)
-    if len(text.strip()) < len(text):
-        return f'<w:t xml:space="preserve">{escaped}</w:t>'
-    return f"<w:t>{escaped}</w:t>"
+_text = run_content
 
 
 def _run(text: str | None, start: str = _R_PLAIN) -> str:
