@@ -121,14 +121,16 @@ def _tables(path: Path, cache_dir: Path) -> Reloaded | None:
     for file in files:
         raw = file.read_bytes()
         digest.update(str(file.relative_to(root)).encode() + b"\0" + raw + b"\0")
-        entry = hashlib.sha256(code_tag() + raw).hexdigest() + _SUFFIX
+        key = hashlib.sha256(code_tag())
+        key.update(raw)
+        entry = key.hexdigest() + _SUFFIX
         fragment = _read_fragment(cache_dir / entry)
         if fragment is not None:
             entries.append((file, entry, fragment, None))
             continue
-        parsed = _parse_file(file, cache_dir, stats, used_parses)
+        parsed = _parse_file(file, cache_dir, stats, used_parses, keep=_not_activities)
         data = parsed.data
-        if isinstance(data, dict) and "activities" in data:
+        if _has_activities(data):
             if set(data) != {"activities"} or not isinstance(data["activities"], list):
                 return None  # activities beside other sections: the whole-record path
             entries.append((file, entry, None, data["activities"]))
@@ -173,6 +175,15 @@ def _tables(path: Path, cache_dir: Path) -> Reloaded | None:
     _prune(cache_dir, used_parses)
     _prune_fragments(cache_dir, {entry for _, entry, _, _ in entries})
     return result
+
+
+def _has_activities(data: Any) -> bool:
+    return isinstance(data, dict) and "activities" in data
+
+
+def _not_activities(data: Any) -> bool:
+    """Parsed data worth keeping in the parse cache: an activity file's fragment is kept."""
+    return not _has_activities(data)
 
 
 def _read_fragment(entry: Path) -> Fragment | None:
