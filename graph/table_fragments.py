@@ -22,6 +22,8 @@ the assembled tables with :func:`graph.tables.build_tables` row by row.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -60,15 +62,18 @@ def activity_fragment(activities: list[Activity]) -> Fragment:
     return fragment
 
 
-def fragment_is_complete(fragment: Fragment, like: GraphTables) -> bool:
-    """Whether ``fragment`` has every table, each with the schema ``like`` has (a cache entry
-    written by other code, or damaged, is not used)."""
-    names = {"Activity", "Cookie", *map(fragment_name, LINK_KEYS)}
-    if set(fragment) != names:
-        return False
-    if not all(fragment[n].schema.equals(like.nodes[n].schema) for n in ("Activity", "Cookie")):
-        return False
-    return all(fragment[fragment_name(k)].schema.equals(like.rels[k].schema) for k in LINK_KEYS)
+def fragment_is_complete(fragment: Fragment) -> bool:
+    """Whether ``fragment`` has every table this code writes, each with its schema (a cache
+    entry written by other code, or damaged, is not used)."""
+    expected = _empty_fragment()
+    return fragment.keys() == expected.keys() and all(
+        table.schema.equals(expected[name].schema) for name, table in fragment.items()
+    )
+
+
+@cache
+def _empty_fragment() -> Fragment:
+    return activity_fragment([])
 
 
 def assemble(rest: GraphTables, fragments: list[Fragment]) -> GraphTables | None:

@@ -125,7 +125,7 @@ def _tables(path: Path, cache_dir: Path) -> Reloaded | None:
         key.update(raw)
         entry = key.hexdigest() + _SUFFIX
         fragment = _read_fragment(cache_dir / entry)
-        if fragment is not None:
+        if fragment is not None and fragment_is_complete(fragment):
             entries.append((file, entry, fragment, None))
             continue
         parsed = _parse_file(file, cache_dir, stats, used_parses, keep=_not_activities)
@@ -160,8 +160,6 @@ def _tables(path: Path, cache_dir: Path) -> Reloaded | None:
                 return None
             fragment = activity_fragment(activities)
             result.built.append(file)
-        elif not fragment_is_complete(fragment, rest_tables):
-            return None
         else:
             result.cached.append(file)
         fragments.append(fragment)

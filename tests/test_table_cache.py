@@ -226,3 +226,26 @@ def test_only_the_latest_loads_fragments_are_kept(generated: Path, tmp_path: Pat
             _edit(edited, "ref: ", f"ref: {i} ")()
             load_into(store, generated, quiet=True)
     assert len(list(parse_cache_for(store_path).glob("*.tables"))) == 4
+
+
+def test_a_fragment_from_other_code_is_not_used(generated: Path, tmp_path: Path) -> None:
+    """An entry with a sound checksum but not the tables this code writes (a table missing, or
+    another schema) is a miss, never a wrong store."""
+    from loaders import table_cache
+
+    store_path = tmp_path / "s.lbug"
+    with EmbeddedStore(store_path) as store:
+        load_into(store, generated, quiet=True)
+    cache = parse_cache_for(store_path)
+    first, second = sorted(cache.glob("*.tables"))[:2]
+    fragment = table_cache._read_fragment(first)
+    assert fragment is not None
+    del fragment["Cookie"]
+    table_cache._write_fragment(first, fragment)
+    fragment = table_cache._read_fragment(second)
+    assert fragment is not None
+    fragment["Activity"] = fragment["Activity"].drop_columns(["note"])
+    table_cache._write_fragment(second, fragment)
+    reloaded = tables_from_fragments(generated, cache)
+    assert reloaded is not None and len(reloaded.built) == 2
+    assert _as_python(reloaded.tables) == _as_python(_fresh(generated))
