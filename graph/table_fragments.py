@@ -16,7 +16,7 @@ with no activities) together with the fragments, in file order, exactly as
 
 Links to nodes the other files define are checked on ids (every end must exist) and any doubt —
 a repeated activity id, an unknown end — gives None, so the caller builds the whole record the
-usual way (and reports its exact, located problems). ``tests/test_table_fragments.py`` compares
+usual way (and reports its exact, located problems). ``tests/test_table_cache.py`` compares
 the assembled tables with :func:`graph.tables.build_tables` row by row.
 """
 
