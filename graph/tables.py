@@ -161,7 +161,10 @@ class _TableSink:
     1.6 M an activity list makes at 100k activities) are appended as whole columns.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, check_ends: bool = True) -> None:
+        self._check = check_ends
+        """False for one file's activities alone (:func:`activity_fragment`): the nodes they link
+        to are elsewhere, so their ids are checked when the fragments are put together."""
         self._nodes: dict[str, dict[str, dict[str, Any]]] = {spec.label: {} for spec in NODES}
         self._order: dict[str, dict[str, int]] = {spec.label: {} for spec in NODES}
         self._rels: dict[RelTableKey, dict[tuple[str, str], dict[str, Any]]] = {
@@ -193,7 +196,9 @@ class _TableSink:
     def edge(self, rel: str, source: str, target: str, **props: Any) -> None:
         source_label, _, source_id = source.partition(":")
         target_label, _, target_id = target.partition(":")
-        if source_id not in self._nodes[source_label] or target_id not in self._nodes[target_label]:
+        if self._check and (
+            source_id not in self._nodes[source_label] or target_id not in self._nodes[target_label]
+        ):
             raise KeyError(f"{rel} refers to a node not in the graph: {source} -> {target}")
         key = (rel, (source_label, target_label))
         table = self._table(key)
@@ -324,22 +329,25 @@ class _TableSink:
         }
         rels = {}
         for key, table in self._rels.items():
-            order = self._order[key[1][0]]
+            # alone, a fragment keeps links from nodes it does not hold in the order they came
+            order = self._order[key[1][0]] if self._check or key[1][0] == "Activity" else None
             bulk = self._bulk.get(key)
             if bulk is not None:  # then the table has no per-edge rows (edge() takes them over)
-                self._check_ends(key[0], key[1][0], bulk.src, key[1][1], bulk.dst)
+                if self._check:
+                    self._check_ends(key[0], key[1][0], bulk.src, key[1][1], bulk.dst)
                 rels[key] = _bulk_table(key[0], bulk, order)
                 continue
             items = [(s, t, props) for (s, t), props in table.items()]
-            positions = [order[s] for s, _, _ in items]
-            if any(a > b for a, b in itertools.pairwise(positions)):
-                items.sort(key=lambda item: order[item[0]])  # stable: keeps per-source order
+            positions = [order[s] for s, _, _ in items] if order is not None else []
+            if order is not None and any(a > b for a, b in itertools.pairwise(positions)):
+                rank = order
+                items.sort(key=lambda item: rank[item[0]])  # stable: keeps per-source order
             rels[key] = _rel_table(key[0], items)
         return GraphTables(nodes, rels)
 
 
-def _bulk_table(rel: str, bulk: _Bulk, order: dict[str, int]) -> pa.Table:
-    positions = [] if bulk.in_order else [order[s] for s in bulk.src]
+def _bulk_table(rel: str, bulk: _Bulk, order: dict[str, int] | None) -> pa.Table:
+    positions = [] if bulk.in_order or order is None else [order[s] for s in bulk.src]
     columns: dict[str, pa.Array] = {
         "from": pa.array(bulk.src, type=pa.string()),
         "to": pa.array(bulk.dst, type=pa.string()),

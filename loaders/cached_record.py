@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,15 @@ def _parse_record(path: Path, cache: Path | None) -> tuple[Record, list[Path], P
     return record, files, stats
 
 
-def _parse_file(file: Path, cache: Path | None, stats: ParseStats, used: set[str]) -> Any:
+def _parse_file(
+    file: Path,
+    cache: Path | None,
+    stats: ParseStats,
+    used: set[str],
+    keep: Callable[[Any], bool] | None = None,
+) -> Any:
+    """One file, from the cache or parsed; ``keep`` says whether freshly parsed data is worth
+    caching (loaders/table_cache.py keeps table fragments of activity files instead)."""
     text = yaml_record._read_text(file)  # the size limit and UTF-8 check, with their errors
     if cache is not None:
         name = hashlib.sha256(_parser_tag() + b"\0" + text.encode("utf-8")).hexdigest() + _SUFFIX
@@ -87,7 +96,7 @@ def _parse_file(file: Path, cache: Path | None, stats: ParseStats, used: set[str
         stats.full.append(file)
         return yaml_record._parse(file)
     stats.fast.append(file)
-    if cache is not None:
+    if cache is not None and (keep is None or keep(fast)):
         _write_entry(cache / name, fast)
     return yaml_record._Parsed(file, fast, text)
 

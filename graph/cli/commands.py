@@ -41,6 +41,7 @@ from graph.stores.sandbox import (
 from graph.tables import build_tables
 from loaders import RecordInvalid, content_hash, skipped_files
 from loaders.cached_record import parse_cache_for, parse_record_cached
+from loaders.table_cache import tables_from_fragments
 
 app = typer.Typer(
     name="ropagraph",
@@ -164,9 +165,19 @@ def load_into(store: EmbeddedStore, path: Path, force: bool = False, quiet: bool
 
 
 def _load_into(store: EmbeddedStore, path: Path, force: bool, quiet: bool) -> bool:
-    # Per-file parse cache beside the store: a reload re-parses the changed files only.
-    record = read_record(path, parse_cache_for(store.path))
-    digest = content_hash(path)
+    # Per-file caches beside the store: a reload re-reads the changed files only, and builds
+    # only their tables (loaders/table_cache.py); on any doubt, the whole record as before.
+    cache = parse_cache_for(store.path)
+    warn_skipped(path)
+    reloaded = tables_from_fragments(path, cache)
+    if reloaded is None:
+        try:
+            record = parse_record_cached(path, cache)[0]
+        except RecordInvalid as exc:
+            raise report_invalid(exc) from None
+        digest, name = content_hash(path), record.record.name
+    else:
+        digest, name = reloaded.content_hash, reloaded.record_name
     if not force and store.exists():
         try:
             info = store.record_info()
@@ -177,7 +188,7 @@ def _load_into(store: EmbeddedStore, path: Path, force: bool, quiet: bool) -> bo
                 out.print(f"{store.path} already holds this record ({digest[:12]}); nothing to do.")
             return False
     # Straight to column tables: the embedded store needs no networkx graph (graph/tables.py).
-    tables = build_tables(record, digest)
+    tables = build_tables(record, digest) if reloaded is None else reloaded.tables
     report: LoadReport
     with Progress(
         TextColumn("{task.description}"),
@@ -195,7 +206,7 @@ def _load_into(store: EmbeddedStore, path: Path, force: bool, quiet: bool) -> bo
         report = store.load_tables(tables, step)
     if not quiet:
         out.print(
-            f"Loaded [bold]{record.record.name}[/] into {report.path}: {report.nodes} nodes, "
+            f"Loaded [bold]{name}[/] into {report.path}: {report.nodes} nodes, "
             f"{report.relationships} relationships in {report.seconds:.2f} s."
         )
     return True
