@@ -48,7 +48,7 @@ from graph.visual import DEFAULT_MAX_NODES, View, graph_from_store
 from graph.visual import graph_among as visual_graph_among
 from graph.visual.aggregates import default_overview
 from loaders import RecordInvalid, content_hash, record_files
-from loaders.cached_record import parse_record_cached
+from loaders.record_worker import read_record
 
 if TYPE_CHECKING:
     from graph.findings import FindingsReport
@@ -332,8 +332,8 @@ def _hash_cached(path: str, signature: tuple[tuple[str, int, int], ...]) -> str:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _record_cached(path: str, signature: tuple[tuple[str, int, int], ...]) -> Record | Unavailable:
     del signature
-    try:  # the fast parser where it reads exactly as PyYAML: seconds saved at 100k activities
-        return parse_record_cached(Path(path))[0]
+    try:  # the fast parser, in a worker process off the main thread (loaders.record_worker)
+        return read_record(Path(path))
     except RecordInvalid as exc:
         return Unavailable(f"the record at {path} is not valid: {exc}")
 

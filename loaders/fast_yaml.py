@@ -31,8 +31,8 @@ first time from a Streamlit script thread it crashed the whole process (a segmen
 reading mimalloc's thread-local heap; reproducible with
 ``pytest "tests/test_dashboard_app.py::test_every_page_runs_on_kynex[ropa]"`` run alone, not in
 a plain threaded script). A crash loses the user's session, so other threads use the slow path,
-which gives the same data (and the dashboard mostly reads parse-cache entries written by
-``ropagraph load``, which runs on the main thread).
+which gives the same data (the dashboard reads records through
+:mod:`loaders.record_worker`, which parses in a worker process, on its main thread).
 """
 
 from __future__ import annotations
